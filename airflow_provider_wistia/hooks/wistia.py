@@ -1,0 +1,657 @@
+"""The Wistia hook: the one place in the provider that speaks HTTP.
+
+It owns auth (Bearer, or the legacy HTTP Basic ``api:<token>``), the sliding-window
+rate limiter, retries (tenacity), paging of Wistia's bare-array lists, typed errors,
+the Upload API and oEmbed.  Nothing happens at construction: the connection is read
+and the ``requests.Session`` built on first use, so DAG files can create hooks freely.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import logging
+import random
+import threading
+from collections.abc import Callable, Iterator
+from email.utils import parsedate_to_datetime
+from typing import Any
+from urllib.parse import urlencode
+
+import requests
+import urllib3
+from airflow.sdk import BaseHook
+from requests.adapters import HTTPAdapter
+from tenacity import RetryCallState, Retrying, retry_if_exception_type, stop_after_attempt
+
+from airflow_provider_wistia import __version__
+from airflow_provider_wistia.exceptions import (
+    WistiaConfigError,
+    WistiaError,
+    WistiaServerError,
+    describe_error_body,
+    error_for_status,
+)
+from airflow_provider_wistia.hooks.multipart import StreamingMultipart
+from airflow_provider_wistia.hooks.settings import WistiaSettings, settings_from_connection
+from airflow_provider_wistia.ratelimit import SlidingWindowRateLimiter
+from airflow_provider_wistia.validation import (
+    check_per_page,
+    require_id,
+    require_sharing_id,
+    require_text,
+)
+
+USER_AGENT = f"airflow-provider-wistia/{__version__} (+requests/{requests.__version__})"
+MAX_RETRY_AFTER_SECONDS = 900.0
+MAX_BACKOFF_SECONDS = 60.0
+RETRIED_SERVER_STATUSES = frozenset({500, 502, 504})
+RATE_LIMIT_STATUSES = frozenset({429, 503})
+IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "PUT", "DELETE"})
+# oEmbed's own parameters travel on the oEmbed call; Wistia's embed options ride inside the media URL.
+OEMBED_SPEC_PARAMS = frozenset({"maxwidth", "maxheight", "format", "callback"})
+
+log = logging.getLogger(__name__)
+
+
+class _Retryable(Exception):
+    """Internal: an attempt failed in a way worth another try."""
+
+    def __init__(self, error: WistiaError, retry_after: float | None = None) -> None:
+        super().__init__(str(error))
+        self.error = error
+        self.retry_after = retry_after
+
+
+class _HeaderAuth(requests.auth.AuthBase):
+    """Put the token in the Authorization header, and only there; never shown by repr."""
+
+    def __init__(self, settings: WistiaSettings) -> None:
+        if settings.auth_type == "basic":
+            self._value = requests.auth._basic_auth_str("api", settings.token)
+        else:
+            self._value = f"Bearer {settings.token}"
+
+    def __call__(self, r: requests.PreparedRequest) -> requests.PreparedRequest:
+        r.headers["Authorization"] = self._value
+        return r
+
+    def __repr__(self) -> str:
+        return "<WistiaAuth ***>"
+
+
+def _retry_after_seconds(value: str | None) -> float | None:
+    if not value:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        import datetime as dt
+
+        when = parsedate_to_datetime(value)
+        return max(0.0, (when - dt.datetime.now(when.tzinfo)).total_seconds())
+    except (TypeError, ValueError):
+        return None
+
+
+def _connection_not_established(exc: requests.RequestException) -> bool:
+    """True when the request surely never reached the server (safe to resend even a POST)."""
+    if isinstance(exc, requests.ConnectTimeout):
+        return True
+    reason = getattr(exc.args[0], "reason", None) if exc.args else None
+    return isinstance(reason, (urllib3.exceptions.NewConnectionError, urllib3.exceptions.ConnectTimeoutError))
+
+
+def _form_value(value: Any) -> Any:
+    """Wistia's form parameters take booleans as "1"/"0" (as in its original docs)."""
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    return value
+
+
+def _clean(params: dict[str, Any]) -> dict[str, Any]:
+    return {key: _form_value(value) for key, value in params.items() if value is not None}
+
+
+class WistiaHook(BaseHook):
+    """Call the Wistia Data API v1 through an Airflow connection of type ``wistia``.
+
+    :param wistia_conn_id: the connection holding the API token (password), an optional
+        API base URL (host) and extras: ``auth_type``, ``rate_limit_per_minute``, ``timeout``,
+        ``max_retries``, ``retry_backoff``, ``upload_url``, ``oembed_url``, ``method_override``.
+    """
+
+    conn_name_attr = "wistia_conn_id"
+    default_conn_name = "wistia_default"
+    conn_type = "wistia"
+    hook_name = "Wistia"
+
+    def __init__(self, wistia_conn_id: str = default_conn_name, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.wistia_conn_id = wistia_conn_id
+        self._settings: WistiaSettings | None = None
+        self._session: requests.Session | None = None
+        self._auth: _HeaderAuth | None = None
+        self._limiter: SlidingWindowRateLimiter | None = None
+        self._init_lock = threading.Lock()
+        self._sent = itertools.count(1)
+        self.requests_sent = 0
+
+    @classmethod
+    def get_ui_field_behaviour(cls) -> dict[str, Any]:
+        """Legacy form customisation (Airflow < 3.2 reads this; newer ones read provider info)."""
+        from airflow_provider_wistia.provider_info import UI_FIELD_BEHAVIOUR
+
+        return {
+            "hidden_fields": list(UI_FIELD_BEHAVIOUR["hidden-fields"]),
+            "relabeling": dict(UI_FIELD_BEHAVIOUR["relabeling"]),
+            "placeholders": dict(UI_FIELD_BEHAVIOUR["placeholders"]),
+        }
+
+    # ------------------------------------------------------------------ setup
+    @property
+    def settings(self) -> WistiaSettings:
+        """The validated connection settings, read on first use and cached."""
+        if self._settings is None:
+            with self._init_lock:
+                if self._settings is None:
+                    conn = self.get_connection(self.wistia_conn_id)
+                    settings = settings_from_connection(
+                        self.wistia_conn_id,
+                        host=conn.host,
+                        port=conn.port,
+                        password=conn.password,
+                        extra=conn.extra_dejson,
+                    )
+                    _mask_secret(settings.token)
+                    self._settings = settings
+        return self._settings
+
+    def get_conn(self) -> requests.Session:
+        """The hook's keep-alive session, created once."""
+        if self._session is None:
+            settings = self.settings
+            with self._init_lock:
+                if self._session is None:
+                    session = requests.Session()
+                    session.headers.update({"User-Agent": USER_AGENT, "Accept": "application/json"})
+                    adapter = HTTPAdapter(pool_connections=4, pool_maxsize=32, max_retries=0)
+                    session.mount("https://", adapter)
+                    session.mount("http://", adapter)
+                    self._auth = _HeaderAuth(settings)
+                    self._limiter = SlidingWindowRateLimiter(settings.rate_limit_per_minute, 60.0)
+                    self._session = session
+        return self._session
+
+    @property
+    def rate_limiter(self) -> SlidingWindowRateLimiter:
+        self.get_conn()
+        assert self._limiter is not None
+        return self._limiter
+
+    def close(self) -> None:
+        """Close pooled connections (the hook can still be used afterwards)."""
+        if self._session is not None:
+            self._session.close()
+            self._session = None
+
+    # ------------------------------------------------------------------ HTTP core
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: dict[str, Any] | None = None,
+        data: dict[str, Any] | None = None,
+        response_format: str = "json",
+    ) -> Any:
+        """Call any Data API endpoint, e.g. ``request("GET", "medias/abc123/captions")``.
+
+        ``path`` is relative to ``/v1`` (a leading ``/v1/`` and a ``.json``/``.xml`` extension
+        are accepted). ``response_format="xml"`` asks for the ``.xml`` representation and
+        returns its text. GET parameters go in the query string, others in a form body.
+        """
+        if response_format not in ("json", "xml"):
+            raise WistiaConfigError(f"response_format must be 'json' or 'xml', got {response_format!r}.")
+        rel = path.strip().lstrip("/")
+        rel = rel[3:] if rel.startswith("v1/") else rel
+        for ext in (".json", ".xml"):
+            rel = rel[: -len(ext)] if rel.endswith(ext) else rel
+        if not rel:
+            raise WistiaConfigError(f"path {path!r} names no endpoint.")
+        display = f"/v1/{rel}.{response_format}"
+        url = self.settings.base_url + display
+        method = method.upper()
+        if method == "GET":
+            return self._call(
+                method,
+                url,
+                display,
+                params=_clean({**(params or {}), **(data or {})}),
+                response_format=response_format,
+            )
+        return self._call(
+            method,
+            url,
+            display,
+            params=_clean(params or {}),
+            data=_clean(data or {}),
+            response_format=response_format,
+        )
+
+    def _call(
+        self,
+        method: str,
+        url: str,
+        display_path: str,
+        *,
+        params: dict[str, Any] | None = None,
+        data: dict[str, Any] | None = None,
+        body: Callable[[], StreamingMultipart] | None = None,
+        response_format: str = "json",
+        authenticated: bool = True,
+    ) -> Any:
+        """Send one logical request with rate limiting and retries; return the decoded body."""
+        settings = self.settings
+        idempotent = method in IDEMPOTENT_METHODS
+        wire_method, wire_data = method, data
+        if settings.method_override and method in ("PUT", "DELETE"):
+            wire_method, wire_data = "POST", {**(data or {}), "_method": method.lower()}
+        retrying = Retrying(
+            stop=stop_after_attempt(settings.max_retries + 1),
+            wait=self._wait_before_retry,
+            retry=retry_if_exception_type(_Retryable),
+            before_sleep=self._log_retry,
+            reraise=True,
+        )
+        try:
+            for attempt in retrying:
+                with attempt:
+                    return self._attempt(
+                        method,
+                        wire_method,
+                        url,
+                        display_path,
+                        idempotent,
+                        params=params,
+                        data=wire_data,
+                        body=body,
+                        response_format=response_format,
+                        authenticated=authenticated,
+                    )
+        except _Retryable as exc:
+            raise exc.error from None
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _attempt(
+        self,
+        method: str,
+        wire_method: str,
+        url: str,
+        display: str,
+        idempotent: bool,
+        *,
+        params: dict[str, Any] | None,
+        data: dict[str, Any] | None,
+        body: Callable[[], StreamingMultipart] | None,
+        response_format: str,
+        authenticated: bool,
+    ) -> Any:
+        session = self.get_conn()
+        limiter = self.rate_limiter
+        settings = self.settings
+        payload: Any = data
+        headers: dict[str, str] = {}
+        if body is not None:
+            stream = body()
+            payload, headers = stream, {"Content-Type": stream.content_type}
+        slot = limiter.acquire() if authenticated else None
+        try:
+            self.requests_sent = next(self._sent)
+            response = session.request(
+                wire_method,
+                url,
+                params=params,
+                data=payload,
+                headers=headers,
+                auth=self._auth if authenticated else None,
+                timeout=(min(10.0, settings.timeout), settings.timeout),
+            )
+        except (requests.ConnectionError, requests.Timeout) as exc:
+            if idempotent or _connection_not_established(exc):
+                raise _Retryable(self._transport_error(method, display, exc)) from None
+            raise self._transport_error(method, display, exc, may_have_applied=True) from None
+        except requests.RequestException as exc:
+            raise self._transport_error(method, display, exc) from None
+        finally:
+            if slot is not None:
+                limiter.release(slot)
+        return self._decode(response, method, display, idempotent, response_format)
+
+    def _decode(
+        self, response: requests.Response, method: str, display: str, idempotent: bool, response_format: str
+    ) -> Any:
+        status = response.status_code
+        if status >= 400:
+            detail = describe_error_body(response.content, response.headers.get("Content-Type"))
+            error = error_for_status(status, method, display, detail)
+            if status in RATE_LIMIT_STATUSES:
+                raise _Retryable(error, _retry_after_seconds(response.headers.get("Retry-After")))
+            if status in RETRIED_SERVER_STATUSES and idempotent:
+                raise _Retryable(error)
+            if status >= 500 and not idempotent:
+                error.args = (f"{error} (not retried: the {method} may have been applied by Wistia)",)
+            raise error
+        if response_format != "json":
+            return response.text
+        if not response.content.strip():
+            return None
+        try:
+            return json.loads(response.content)
+        except ValueError:
+            detail = describe_error_body(response.content, response.headers.get("Content-Type"))
+            error = WistiaServerError(
+                f"Wistia API {method} {display} answered HTTP {status} with a non-JSON body: {detail}",
+                status_code=status,
+                method=method,
+                path=display,
+                detail=detail,
+            )
+            if idempotent:
+                raise _Retryable(error) from None
+            raise error from None
+
+    @staticmethod
+    def _transport_error(
+        method: str, display: str, exc: Exception, *, may_have_applied: bool = False
+    ) -> WistiaServerError:
+        kind = "timed out" if isinstance(exc, requests.Timeout) else "could not complete"
+        note = f" (not retried: the {method} may have been applied by Wistia)" if may_have_applied else ""
+        return WistiaServerError(
+            f"Wistia API {method} {display} {kind}: {type(exc).__name__}{note}", method=method, path=display
+        )
+
+    def _wait_before_retry(self, retry_state: RetryCallState) -> float:
+        exc = retry_state.outcome.exception() if retry_state.outcome else None
+        if isinstance(exc, _Retryable) and exc.retry_after is not None:
+            return min(exc.retry_after, MAX_RETRY_AFTER_SECONDS)
+        base = self.settings.retry_backoff * (2 ** (retry_state.attempt_number - 1))
+        return min(MAX_BACKOFF_SECONDS, base / 2 + random.uniform(0, base / 2))
+
+    def _log_retry(self, retry_state: RetryCallState) -> None:
+        exc = retry_state.outcome.exception() if retry_state.outcome else None
+        wait = retry_state.next_action.sleep if retry_state.next_action else 0.0
+        log.warning(
+            "%s; retrying in %.1f s (attempt %d of %d)",
+            exc,
+            wait,
+            retry_state.attempt_number + 1,
+            self.settings.max_retries + 1,
+        )
+
+    # ------------------------------------------------------------------ paging
+    def paginate(self, path: str, params: dict[str, Any] | None = None) -> Iterator[dict[str, Any]]:
+        """Yield every item of a bare-array list, page by page; stop on a short page."""
+        query = dict(params or {})
+        per_page = check_per_page(query.pop("per_page", 100))
+        page = int(query.pop("page", 1))
+        while True:
+            items = self.request("GET", path, params={**query, "page": page, "per_page": per_page})
+            if not isinstance(items, list):
+                raise WistiaServerError(
+                    f"Wistia API GET /v1/{path}.json page {page} did not answer a JSON list",
+                    method="GET",
+                    path=f"/v1/{path}.json",
+                )
+            yield from items
+            if len(items) < per_page:
+                return
+            page += 1
+
+    # ------------------------------------------------------------------ projects
+    def iter_projects(self, **filters: Any) -> Iterator[dict[str, Any]]:
+        """Lazily page through projects (filters: sort_by, sort_direction, hashed_ids, per_page)."""
+        return self.paginate("projects", filters)
+
+    def list_projects(self, **filters: Any) -> list[dict[str, Any]]:
+        """Every project across all pages."""
+        return list(self.iter_projects(**filters))
+
+    def get_project(self, project_id: str) -> dict[str, Any]:
+        return self.request("GET", f"projects/{require_id('project_id', project_id)}")
+
+    def create_project(
+        self,
+        name: str,
+        *,
+        description: str | None = None,
+        admin_email: str | None = None,
+        public: bool | None = None,
+        anonymous_can_upload: bool | None = None,
+        anonymous_can_download: bool | None = None,
+    ) -> dict[str, Any]:
+        """Create a project (201). Not retried after it may have reached Wistia."""
+        data = {
+            "name": require_text("name", name),
+            "description": description,
+            "adminEmail": admin_email,
+            "public": public,
+            "anonymousCanUpload": anonymous_can_upload,
+            "anonymousCanDownload": anonymous_can_download,
+        }
+        return self.request("POST", "projects", data=data)
+
+    def update_project(
+        self,
+        project_id: str,
+        *,
+        name: str | None = None,
+        description: str | None = None,
+        public: bool | None = None,
+        anonymous_can_upload: bool | None = None,
+        anonymous_can_download: bool | None = None,
+    ) -> dict[str, Any]:
+        data = {
+            "name": name,
+            "description": description,
+            "public": public,
+            "anonymousCanUpload": anonymous_can_upload,
+            "anonymousCanDownload": anonymous_can_download,
+        }
+        return self.request("PUT", f"projects/{require_id('project_id', project_id)}", data=data)
+
+    def delete_project(self, project_id: str) -> dict[str, Any]:
+        return self.request("DELETE", f"projects/{require_id('project_id', project_id)}")
+
+    def copy_project(self, project_id: str, *, admin_email: str | None = None) -> dict[str, Any]:
+        return self.request(
+            "POST", f"projects/{require_id('project_id', project_id)}/copy", data={"adminEmail": admin_email}
+        )
+
+    # ------------------------------------------------------------------ sharings
+    def list_sharings(self, project_id: str) -> list[dict[str, Any]]:
+        return list(self.paginate(f"projects/{require_id('project_id', project_id)}/sharings"))
+
+    def get_sharing(self, project_id: str, sharing_id: int | str) -> dict[str, Any]:
+        pid, sid = require_id("project_id", project_id), require_sharing_id("sharing_id", sharing_id)
+        return self.request("GET", f"projects/{pid}/sharings/{sid}")
+
+    @staticmethod
+    def _sharing_fields(**fields: Any) -> dict[str, Any]:
+        # The 2016 docs take these bare, today's spec wraps them as sharing[...]: send both forms.
+        cleaned = {key: value for key, value in fields.items() if value is not None}
+        return {**cleaned, **{f"sharing[{key}]": value for key, value in cleaned.items()}}
+
+    def create_sharing(
+        self,
+        project_id: str,
+        with_email: str,
+        *,
+        require_password: bool | None = None,
+        can_share: bool | None = None,
+        can_download: bool | None = None,
+        can_upload: bool | None = None,
+    ) -> dict[str, Any]:
+        data = self._sharing_fields(
+            **{"with": require_text("with_email", with_email)},
+            requirePassword=require_password,
+            canShare=can_share,
+            canDownload=can_download,
+            canUpload=can_upload,
+        )
+        return self.request("POST", f"projects/{require_id('project_id', project_id)}/sharings", data=data)
+
+    def update_sharing(
+        self,
+        project_id: str,
+        sharing_id: int | str,
+        *,
+        can_share: bool | None = None,
+        can_download: bool | None = None,
+        can_upload: bool | None = None,
+        is_admin: bool | None = None,
+    ) -> dict[str, Any]:
+        pid, sid = require_id("project_id", project_id), require_sharing_id("sharing_id", sharing_id)
+        data = self._sharing_fields(
+            canShare=can_share, canDownload=can_download, canUpload=can_upload, isAdmin=is_admin
+        )
+        return self.request("PUT", f"projects/{pid}/sharings/{sid}", data=data)
+
+    def delete_sharing(self, project_id: str, sharing_id: int | str) -> dict[str, Any]:
+        pid, sid = require_id("project_id", project_id), require_sharing_id("sharing_id", sharing_id)
+        return self.request("DELETE", f"projects/{pid}/sharings/{sid}")
+
+    # ------------------------------------------------------------------ medias
+    def iter_medias(
+        self,
+        *,
+        project_id: str | None = None,
+        name: str | None = None,
+        media_type: str | None = None,
+        hashed_id: str | None = None,
+        sort_by: str | None = None,
+        sort_direction: int | str | None = None,
+        per_page: int = 100,
+    ) -> Iterator[dict[str, Any]]:
+        """Lazily page through medias, optionally filtered by project, name, type or hashed id."""
+        filters = {
+            "project_id": require_id("project_id", project_id) if project_id is not None else None,
+            "name": name,
+            "type": media_type,
+            "hashed_id": require_id("hashed_id", hashed_id) if hashed_id is not None else None,
+            "sort_by": sort_by,
+            "sort_direction": sort_direction,
+            "per_page": per_page,
+        }
+        return self.paginate("medias", {k: v for k, v in filters.items() if v is not None})
+
+    def list_medias(self, **filters: Any) -> list[dict[str, Any]]:
+        """Every media across all pages (same filters as :meth:`iter_medias`)."""
+        return list(self.iter_medias(**filters))
+
+    def get_media(self, media_id: str) -> dict[str, Any]:
+        return self.request("GET", f"medias/{require_id('media_id', media_id)}")
+
+    def update_media(
+        self,
+        media_id: str,
+        *,
+        name: str | None = None,
+        description: str | None = None,
+        new_still_media_id: str | None = None,
+    ) -> dict[str, Any]:
+        data = {"name": name, "description": description, "new_still_media_id": new_still_media_id}
+        return self.request("PUT", f"medias/{require_id('media_id', media_id)}", data=data)
+
+    def delete_media(self, media_id: str) -> dict[str, Any]:
+        return self.request("DELETE", f"medias/{require_id('media_id', media_id)}")
+
+    def copy_media(
+        self, media_id: str, *, project_id: str | None = None, owner: str | None = None
+    ) -> dict[str, Any]:
+        data = {
+            "project_id": require_id("project_id", project_id) if project_id is not None else None,
+            "owner": owner,
+        }
+        return self.request("POST", f"medias/{require_id('media_id', media_id)}/copy", data=data)
+
+    def get_media_stats(self, media_id: str) -> dict[str, Any]:
+        """``/medias/<id>/stats``: plays, visitors, pageLoads... (videos only; 400 otherwise)."""
+        return self.request("GET", f"medias/{require_id('media_id', media_id)}/stats")
+
+    def get_media_embed(self, media_id: str, **oembed_params: Any) -> dict[str, Any]:
+        """The oEmbed JSON for a media (``html`` holds the embed code); sends no token.
+
+        ``maxwidth``/``maxheight`` go on the oEmbed call; Wistia's embed options
+        (``embedType``, ``width``, ``height``, ``handle``...) ride inside the media URL, as Wistia documents.
+        """
+        mid = require_id("media_id", media_id)
+        spec = {k: v for k, v in oembed_params.items() if k in OEMBED_SPEC_PARAMS and v is not None}
+        options = {k: v for k, v in oembed_params.items() if k not in OEMBED_SPEC_PARAMS and v is not None}
+        media_url = f"https://home.wistia.com/medias/{mid}"
+        if options:
+            media_url += "?" + urlencode(options)
+        url = self.settings.oembed_url
+        return self._call("GET", url, "oembed", params={"url": media_url, **spec}, authenticated=False)
+
+    # ------------------------------------------------------------------ account and stats
+    def get_account(self) -> dict[str, Any]:
+        return self.request("GET", "account")
+
+    def get_account_stats(self) -> dict[str, Any]:
+        return self.request("GET", "stats/account")
+
+    def get_project_stats(self, project_id: str) -> dict[str, Any]:
+        return self.request("GET", f"stats/projects/{require_id('project_id', project_id)}")
+
+    def get_media_engagement_stats(self, media_id: str) -> dict[str, Any]:
+        """``/stats/medias/<id>``: load_count, play_count, play_rate, hours_watched, engagement, visitors."""
+        return self.request("GET", f"stats/medias/{require_id('media_id', media_id)}")
+
+    # ------------------------------------------------------------------ upload
+    def upload_media(
+        self,
+        *,
+        file_path: str | None = None,
+        url: str | None = None,
+        project_id: str | None = None,
+        name: str | None = None,
+        description: str | None = None,
+    ) -> dict[str, Any]:
+        """Upload a local file (streamed) or import one from a URL; returns the new (queued) media."""
+        if (file_path is None) == (url is None):
+            raise WistiaConfigError("upload_media needs exactly one of file_path or url.")
+        fields = _clean(
+            {
+                "project_id": require_id("project_id", project_id) if project_id is not None else None,
+                "name": name,
+                "description": description,
+            }
+        )
+        target = self.settings.upload_url
+        if url is not None:
+            fields["url"] = require_text("url", url)
+            return self._call("POST", target, "upload /", data=fields)
+        path = require_text("file_path", file_path)
+        StreamingMultipart.check_readable(path)
+        return self._call("POST", target, "upload /", body=lambda: StreamingMultipart(fields, "file", path))
+
+    # ------------------------------------------------------------------ connection test
+    def test_connection(self) -> tuple[bool, str]:
+        """Used by the UI's Test button: ``GET /v1/account``."""
+        try:
+            account = self.get_account()
+        except Exception as exc:
+            return False, str(exc)
+        name = account.get("name") if isinstance(account, dict) else None
+        return True, f"Connected to Wistia account {name!r}."
+
+
+def _mask_secret(token: str) -> None:
+    try:
+        from airflow.sdk.log import mask_secret
+    except ImportError:  # pragma: no cover - very old task SDKs
+        return
+    mask_secret(token)

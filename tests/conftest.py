@@ -1,0 +1,134 @@
+"""Shared test set-up: a throw-away Airflow home, one emulator per session, DAG runs.
+
+Airflow reads its configuration when first imported, so the environment is set at
+the top of this module, before anything imports airflow. The metadata database is
+migrated once per session; each DAG run then costs a fraction of a second because
+``dag.test()`` runs the real scheduler loop and task runner in this process.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sys
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+TESTS_DIR = Path(__file__).parent
+AIRFLOW_HOME = Path(tempfile.mkdtemp(prefix="wistia-test-airflow-home-"))
+os.environ["AIRFLOW_HOME"] = str(AIRFLOW_HOME)
+os.environ["AIRFLOW__CORE__LOAD_EXAMPLES"] = "False"
+os.environ["AIRFLOW__CORE__DAGS_FOLDER"] = str(TESTS_DIR / "dags")
+os.environ["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"] = f"sqlite:///{AIRFLOW_HOME}/airflow.db"
+os.environ["AIRFLOW__LOGGING__BASE_LOG_FOLDER"] = str(AIRFLOW_HOME / "logs")
+os.environ.pop("AIRFLOW_CONN_WISTIA_DEFAULT", None)
+sys.path.insert(0, str(TESTS_DIR / "dags"))
+
+import pytest  # noqa: E402
+
+from airflow_provider_wistia.emulator import WistiaEmulator  # noqa: E402
+
+TOKEN = "test-token-5f2a9c0d8e7b"
+
+
+def conn_json(base_url: str, token: str = TOKEN, **extra: Any) -> str:
+    """The JSON form of an Airflow connection pointing at an emulator."""
+    extras = {
+        "upload_url": base_url + "/",
+        "oembed_url": base_url + "/oembed",
+        "retry_backoff": 0.01,
+        **extra,
+    }
+    return json.dumps({"conn_type": "wistia", "host": base_url, "password": token, "extra": extras})
+
+
+@pytest.fixture(scope="session")
+def emulator_server() -> Iterator[WistiaEmulator]:
+    with WistiaEmulator(tokens=(TOKEN,)) as emu:
+        yield emu
+
+
+@pytest.fixture
+def emulator(emulator_server: WistiaEmulator, monkeypatch: pytest.MonkeyPatch) -> WistiaEmulator:
+    """A clean emulator, with ``wistia_default`` pointing at it."""
+    emulator_server.reset()
+    emulator_server.configure(
+        rate_limit_per_minute=100_000, rate_limit_window_seconds=60.0, rate_limit_status=429
+    )
+    monkeypatch.setenv("AIRFLOW_CONN_WISTIA_DEFAULT", conn_json(emulator_server.base_url))
+    return emulator_server
+
+
+@pytest.fixture
+def set_connection(emulator: WistiaEmulator, monkeypatch: pytest.MonkeyPatch):
+    """Point ``wistia_default`` (or another conn id) at the emulator with other extras."""
+
+    def _set(
+        conn_id: str = "wistia_default", token: str = TOKEN, host: str | None = None, **extra: Any
+    ) -> None:
+        value = json.loads(conn_json(emulator.base_url, token, **extra))
+        if host is not None:
+            value["host"] = host
+        monkeypatch.setenv(f"AIRFLOW_CONN_{conn_id.upper()}", json.dumps(value))
+
+    return _set
+
+
+@pytest.fixture
+def hook(emulator: WistiaEmulator):
+    from airflow_provider_wistia.hooks.wistia import WistiaHook
+
+    h = WistiaHook()
+    yield h
+    h.close()
+
+
+@pytest.fixture(scope="session")
+def airflow_db() -> Path:
+    """Migrate the throw-away metadata database once per session."""
+    from airflow.utils.db import initdb
+
+    initdb()
+    return AIRFLOW_HOME
+
+
+@pytest.fixture
+def run_dag(airflow_db: Path, emulator: WistiaEmulator):
+    """Run a DAG from ``tests/dags`` for real (``dag.test()``); return the finished DagRun."""
+
+    def _run(dag: Any, conf: dict[str, Any] | None = None) -> Any:
+        return dag.test(run_conf=conf or {})
+
+    return _run
+
+
+def task_states(dag_run: Any) -> dict[str, str]:
+    """``{task_id (or task_id[map_index]): state}`` of a finished run."""
+    states = {}
+    for ti in dag_run.get_task_instances():
+        key = ti.task_id if ti.map_index < 0 else f"{ti.task_id}[{ti.map_index}]"
+        states[key] = str(ti.state.value if hasattr(ti.state, "value") else ti.state)
+    return states
+
+
+def xcom(dag_run: Any, task_id: str, map_index: int = -1, key: str = "return_value") -> Any:
+    """The XCom a task of a finished run pushed."""
+    from airflow.models.xcom import XComModel
+    from airflow.utils.session import create_session
+
+    with create_session() as session:
+        row = (
+            session.query(XComModel)
+            .filter_by(
+                dag_id=dag_run.dag_id, run_id=dag_run.run_id, task_id=task_id, map_index=map_index, key=key
+            )
+            .one_or_none()
+        )
+        return None if row is None else XComModel.deserialize_value(row)
+
+
+def clear_logs() -> None:
+    shutil.rmtree(AIRFLOW_HOME / "logs", ignore_errors=True)
