@@ -53,7 +53,9 @@ def check_per_page(value: Any) -> int:
     try:
         number = int(value)
     except (TypeError, ValueError):
-        raise WistiaConfigError(f"per_page must be an integer from 1 to {MAX_PER_PAGE}, got {value!r}.") from None
+        raise WistiaConfigError(
+            f"per_page must be an integer from 1 to {MAX_PER_PAGE}, got {value!r}."
+        ) from None
     if not 1 <= number <= MAX_PER_PAGE:
         raise WistiaConfigError(
             f"per_page must be from 1 to {MAX_PER_PAGE} (Wistia's maximum), got {value!r}."

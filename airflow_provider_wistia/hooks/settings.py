@@ -88,7 +88,9 @@ def _as_number(field: str, value: Any, conn_id: str, *, integer: bool, minimum: 
         number = int(value) if integer else float(value)
     except (TypeError, ValueError):
         kind = "an integer" if integer else "a number"
-        raise WistiaConfigError(f"Connection {conn_id!r}: extra {field} must be {kind}, got {value!r}.") from None
+        raise WistiaConfigError(
+            f"Connection {conn_id!r}: extra {field} must be {kind}, got {value!r}."
+        ) from None
     if number < minimum:
         raise WistiaConfigError(f"Connection {conn_id!r}: extra {field} must be >= {minimum}, got {value!r}.")
     return number
