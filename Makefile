@@ -19,8 +19,8 @@ $(STAMP): $(BIN)/python pyproject.toml
 install: $(STAMP)
 
 lint: install
-	$(BIN)/ruff check airflow_provider_wistia tests example_dags benchmarks
-	$(BIN)/ruff format --check airflow_provider_wistia tests example_dags benchmarks
+	$(BIN)/ruff check airflow_provider_wistia tests example_dags benchmarks scripts
+	$(BIN)/ruff format --check airflow_provider_wistia tests example_dags benchmarks scripts
 
 typecheck: install
 	$(BIN)/mypy
@@ -31,11 +31,18 @@ unit: install
 test: lint typecheck unit
 
 demo: install
-	$(BIN)/python -m airflow_provider_wistia.demo
+	$(BIN)/python scripts/demo.py
 
 bench: install
 	$(BIN)/python -m pip install --quiet -r benchmarks/requirements.txt
 	$(BIN)/python benchmarks/run.py
 
 clean:
-	rm -rf $(VENV) build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .venv-compat .airflow-demo build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache
+
+# The suite in its own environment against the oldest supported Airflow release.
+COMPAT_AIRFLOW ?= 3.1.0
+test-compat:
+	test -x .venv-compat/bin/python || $(PYTHON) -m venv .venv-compat
+	.venv-compat/bin/python -m pip install --quiet "apache-airflow==$(COMPAT_AIRFLOW)" -e ".[test]"
+	.venv-compat/bin/python -m pytest -q -p no:cacheprovider

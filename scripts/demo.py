@@ -1,0 +1,207 @@
+"""``make demo``: run every example DAG on real Airflow against the bundled Wistia emulator.
+
+What it does, from nothing: a throw-away AIRFLOW_HOME (``.airflow-demo/``, wiped at each
+start so a second run behaves like the first) with a SQLite metadata database, the
+emulator in its own process seeded with a demo account, ``wistia_default`` pointing at
+it, the ``wistia_api`` pool, then ``airflow dags test`` for each example DAG (the real
+scheduler loop and task runner; deferred tasks run their triggers inline). It prints
+each DAG's final state and what it changed in the account, stops the emulator, and
+exits non-zero if any DAG failed.
+
+``--real`` runs against the Wistia account of ``WISTIA_API_TOKEN`` instead: it creates
+and deletes demo projects there.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+DEMO_HOME = ROOT / ".airflow-demo"
+DEMO_TOKEN = "demo-token-not-a-secret"
+LOGICAL_DATE = "2026-11-26"
+
+
+def _say(text: str) -> None:
+    print(text, flush=True)
+
+
+def start_emulator() -> tuple[subprocess.Popen[str], str]:
+    """Start ``python -m airflow_provider_wistia.emulator`` on a free port; return it and its URL."""
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "airflow_provider_wistia.emulator",
+            "--port",
+            "0",
+            "--seed",
+            "demo",
+            "--token",
+            DEMO_TOKEN,
+            "--account-name",
+            "Demo Co",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=ROOT,
+    )
+    assert proc.stdout is not None
+    line = proc.stdout.readline().strip()
+    if "listening on " not in line:
+        proc.kill()
+        raise SystemExit(f"The emulator did not start: {line!r}")
+    return proc, line.rsplit("listening on ", 1)[1].split()[0]
+
+
+def emulator_state(base_url: str) -> dict[str, Any]:
+    with urllib.request.urlopen(f"{base_url}/__emulator__/state", timeout=10) as response:
+        return json.loads(response.read())
+
+
+def airflow(args: list[str], env: dict[str, str], log_file: Path | None = None) -> int:
+    cmd = [str(Path(sys.executable).parent / "airflow"), *args]
+    if log_file is None:
+        return subprocess.run(cmd, env=env, cwd=ROOT, stdout=subprocess.DEVNULL).returncode
+    with log_file.open("w") as handle:
+        return subprocess.run(cmd, env=env, cwd=ROOT, stdout=handle, stderr=subprocess.STDOUT).returncode
+
+
+def build_env(conn: dict[str, Any], watched_project: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AIRFLOW")}
+    env.update(
+        {
+            "AIRFLOW_HOME": str(DEMO_HOME),
+            "AIRFLOW__CORE__DAGS_FOLDER": str(ROOT / "example_dags"),
+            "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
+            "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": f"sqlite:///{DEMO_HOME}/airflow.db",
+            "AIRFLOW_CONN_WISTIA_DEFAULT": json.dumps(conn),
+            "AIRFLOW_VAR_WISTIA_STATS_DIR": str(DEMO_HOME / "stats"),
+            "WISTIA_WATCHED_PROJECT_ID": watched_project,
+        }
+    )
+    return env
+
+
+def summarize(before: dict[str, Any], after: dict[str, Any]) -> str:
+    """What a DAG run changed in the emulated account."""
+
+    def index(state: dict[str, Any], key: str, id_key: str) -> dict[str, Any]:
+        return {item[id_key]: item for item in state.get(key, [])}
+
+    lines = []
+    for key, id_key, label in (("projects", "hashedId", "project"), ("medias", "hashed_id", "media")):
+        old, new = index(before, key, id_key), index(after, key, id_key)
+        created = [new[i]["name"] for i in new if i not in old]
+        deleted = [old[i]["name"] for i in old if i not in new]
+        if created:
+            lines.append(f"    {label}s created: {len(created)} ({', '.join(sorted(created)[:5])})")
+        if deleted:
+            lines.append(f"    {label}s deleted: {len(deleted)}")
+    ready = [
+        m
+        for m in after.get("medias", [])
+        if m.get("status") == "ready" and m["hashed_id"] not in index(before, "medias", "hashed_id")
+    ]
+    if ready:
+        lines.append(f"    media processed to ready: {len(ready)}")
+    sharings = len(after.get("sharings", [])) - len(before.get("sharings", []))
+    if sharings:
+        lines.append(f"    sharings added: {sharings}")
+    return "\n".join(lines) or "    (no change to the account)"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--real", action="store_true", help="use the account of WISTIA_API_TOKEN")
+    args = parser.parse_args()
+
+    shutil.rmtree(DEMO_HOME, ignore_errors=True)
+    (DEMO_HOME / "logs").mkdir(parents=True)
+    emulator: subprocess.Popen[str] | None = None
+    if args.real:
+        token = os.environ.get("WISTIA_API_TOKEN", "").strip()
+        if not token:
+            raise SystemExit("--real needs WISTIA_API_TOKEN in the environment.")
+        _say("WARNING: running against your REAL Wistia account: the demo creates and deletes projects.")
+        conn = {"conn_type": "wistia", "password": token}
+        base_url = ""
+    else:
+        emulator, base_url = start_emulator()
+        _say(f"Emulator (demo account) at {base_url}")
+        conn = {
+            "conn_type": "wistia",
+            "host": base_url,
+            "password": DEMO_TOKEN,
+            "extra": {"upload_url": base_url + "/", "oembed_url": base_url + "/oembed"},
+        }
+    try:
+        state = emulator_state(base_url) if base_url else {}
+        template = next((p["hashedId"] for p in state.get("projects", []) if p["name"] == "Template"), "none")
+        env = build_env(conn, template)
+        _say("Migrating the throw-away Airflow metadata database...")
+        if airflow(["db", "migrate"], env) != 0:
+            raise SystemExit("airflow db migrate failed")
+        airflow(["pools", "set", "wistia_api", "4", "Shares one Wistia account's rate limit"], env)
+        return run_examples(env, base_url)
+    finally:
+        if emulator is not None:
+            emulator.terminate()
+            emulator.wait(timeout=10)
+            _say("Emulator stopped.")
+
+
+DEMO_RUNS: list[tuple[str, dict[str, Any]]] = [
+    ("wistia_media_workflow", {"reviewer_email": "reviewer@demo.test"}),
+    ("wistia_nightly_stats_export", {}),
+    ("wistia_stats_summary", {}),
+    (
+        "wistia_event_driven_project_setup",
+        {"customer_name": "Acme Corp", "reviewer_emails": ["ana@acme.test", "bo@acme.test"]},
+    ),
+    ("wistia_new_media_reactor", {}),
+]
+
+
+def run_examples(env: dict[str, str], base_url: str) -> int:
+    failed = []
+    stats_file = DEMO_HOME / "stats" / f"{LOGICAL_DATE}.csv"
+    for dag_id, conf in DEMO_RUNS:
+        if dag_id == "wistia_stats_summary":
+            conf = {"path": str(stats_file)}
+        if dag_id == "wistia_new_media_reactor" and base_url:
+            medias = emulator_state(base_url).get("medias", [])
+            conf = {"media_ids": [m["hashed_id"] for m in medias[:2]]}
+        before = emulator_state(base_url) if base_url else {}
+        started = time.monotonic()
+        log_file = DEMO_HOME / "logs" / f"{dag_id}.log"
+        code = airflow(["dags", "test", dag_id, LOGICAL_DATE, "-c", json.dumps(conf)], env, log_file)
+        state = "success" if code == 0 else "FAILED"
+        _say(f"\n{dag_id}: {state} in {time.monotonic() - started:.1f} s (log: {log_file.relative_to(ROOT)})")
+        if base_url:
+            _say(summarize(before, emulator_state(base_url)))
+        if dag_id == "wistia_nightly_stats_export" and stats_file.exists():
+            lines = stats_file.read_text().splitlines()
+            _say(f"    exported {len(lines) - 1} rows to {stats_file.relative_to(ROOT)}; first lines:")
+            for line in lines[:4]:
+                _say(f"      {line}")
+        if code != 0:
+            failed.append(dag_id)
+            _say("    last lines of the log:")
+            for line in log_file.read_text().splitlines()[-15:]:
+                _say(f"      {line}")
+    _say(f"\n{len(DEMO_RUNS) - len(failed)} of {len(DEMO_RUNS)} example DAGs succeeded.")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
