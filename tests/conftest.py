@@ -22,10 +22,21 @@ AIRFLOW_HOME = Path(tempfile.mkdtemp(prefix="wistia-test-airflow-home-"))
 os.environ["AIRFLOW_HOME"] = str(AIRFLOW_HOME)
 os.environ["AIRFLOW__CORE__LOAD_EXAMPLES"] = "False"
 os.environ["AIRFLOW__CORE__DAGS_FOLDER"] = str(TESTS_DIR / "dags")
+# Two DAG bundles: the tests' own DAGs and the shipped example DAGs, so both can be run for real.
+os.environ["AIRFLOW__DAG_PROCESSOR__DAG_BUNDLE_CONFIG_LIST"] = json.dumps(
+    [
+        {
+            "name": name,
+            "classpath": "airflow.dag_processing.bundles.local.LocalDagBundle",
+            "kwargs": {"path": str(path), "refresh_interval": 0},
+        }
+        for name, path in (("tests", TESTS_DIR / "dags"), ("examples", TESTS_DIR.parent / "example_dags"))
+    ]
+)
 os.environ["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"] = f"sqlite:///{AIRFLOW_HOME}/airflow.db"
 os.environ["AIRFLOW__LOGGING__BASE_LOG_FOLDER"] = str(AIRFLOW_HOME / "logs")
 os.environ.pop("AIRFLOW_CONN_WISTIA_DEFAULT", None)
-sys.path.insert(0, str(TESTS_DIR / "dags"))
+sys.path[:0] = [str(TESTS_DIR / "dags"), str(TESTS_DIR.parent / "example_dags")]
 
 import pytest  # noqa: E402
 
