@@ -47,7 +47,7 @@ with DAG(
         "reviewer_emails": Param(["reviewer@example.com"], type="array"),
         "template_project_name": Param("Template", type="string"),
     },
-):
+) as setup_dag:
     customer_project = WistiaCreateProjectOperator(
         task_id="create_customer_project",
         name="{{ params.customer_name }}",
@@ -111,7 +111,7 @@ with DAG(
     start_date=pendulum.datetime(2026, 1, 1, tz="UTC"),
     catchup=False,
     tags=["wistia", "example"],
-):
+) as reactor_dag:
 
     @task
     def new_media_ids(triggering_asset_events=None, params: dict | None = None) -> list[str]:

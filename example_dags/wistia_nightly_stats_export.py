@@ -31,7 +31,7 @@ with DAG(
     catchup=False,
     max_active_runs=1,
     tags=["wistia", "example"],
-):
+) as export_dag:
     WistiaExportStatsOperator(
         task_id="export_media_stats",
         destination=STATS_DESTINATION,
@@ -49,7 +49,7 @@ with DAG(
     start_date=pendulum.datetime(2026, 1, 1, tz="UTC"),
     catchup=False,
     tags=["wistia", "example"],
-):
+) as summary_dag:
 
     @task
     def top_videos_by_plays(triggering_asset_events=None, params: dict | None = None) -> list[dict]:
