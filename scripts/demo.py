@@ -92,11 +92,38 @@ def build_env(conn: dict[str, Any], watched_project: str) -> dict[str, str]:
     return env
 
 
+def api_calls(base_url: str, since_count: int) -> str:
+    """The API calls the emulator answered since ``since_count``, grouped by endpoint."""
+    total = request_count(base_url)
+    if total <= since_count:
+        return "    API calls: none"
+    url = f"{base_url}/__emulator__/requests?limit={total - since_count}"
+    with urllib.request.urlopen(url, timeout=10) as response:
+        calls = json.loads(response.read())
+    counts: dict[str, int] = {}
+    for call in calls:
+        parts = [p for p in call["path"].removesuffix(".json").split("/") if p]
+        shape = "/".join("<id>" if i % 2 == 0 and i > 1 else p for i, p in enumerate(parts))
+        key = f"{call['method']} /{shape}" if shape else f"{call['method']} / (upload)"
+        counts[key] = counts.get(key, 0) + 1
+    listed = ", ".join(f"{n} x {key}" for key, n in sorted(counts.items(), key=lambda kv: -kv[1]))
+    return f"    API calls ({len(calls)}): {listed}"
+
+
+def request_count(base_url: str) -> int:
+    with urllib.request.urlopen(f"{base_url}/__emulator__/stats", timeout=10) as response:
+        return int(json.loads(response.read())["request_count"])
+
+
 def summarize(before: dict[str, Any], after: dict[str, Any]) -> str:
-    """What a DAG run changed in the emulated account."""
+    """What a DAG run left changed in the emulated account."""
 
     def index(state: dict[str, Any], key: str, id_key: str) -> dict[str, Any]:
         return {item[id_key]: item for item in state.get(key, [])}
+
+    def sharing_count(state: dict[str, Any]) -> int:
+        sharings = state.get("sharings", {})
+        return sum(len(v) for v in sharings.values()) if isinstance(sharings, dict) else len(sharings)
 
     lines = []
     for key, id_key, label in (("projects", "hashedId", "project"), ("medias", "hashed_id", "media")):
@@ -104,20 +131,21 @@ def summarize(before: dict[str, Any], after: dict[str, Any]) -> str:
         created = [new[i]["name"] for i in new if i not in old]
         deleted = [old[i]["name"] for i in old if i not in new]
         if created:
-            lines.append(f"    {label}s created: {len(created)} ({', '.join(sorted(created)[:5])})")
+            lines.append(
+                f"    {label}s now in the account: +{len(created)} ({', '.join(sorted(created)[:5])})"
+            )
         if deleted:
-            lines.append(f"    {label}s deleted: {len(deleted)}")
+            lines.append(f"    {label}s removed: {len(deleted)}")
+    old_medias = index(before, "medias", "hashed_id")
     ready = [
-        m
-        for m in after.get("medias", [])
-        if m.get("status") == "ready" and m["hashed_id"] not in index(before, "medias", "hashed_id")
+        m for m in after.get("medias", []) if m.get("status") == "ready" and m["hashed_id"] not in old_medias
     ]
     if ready:
-        lines.append(f"    media processed to ready: {len(ready)}")
-    sharings = len(after.get("sharings", [])) - len(before.get("sharings", []))
-    if sharings:
-        lines.append(f"    sharings added: {sharings}")
-    return "\n".join(lines) or "    (no change to the account)"
+        lines.append(f"    new media processed to ready: {len(ready)}")
+    added = sharing_count(after) - sharing_count(before)
+    if added:
+        lines.append(f"    sharings added: {added}")
+    return "\n".join(lines) or "    net change to the account: none"
 
 
 def main() -> int:
@@ -182,12 +210,14 @@ def run_examples(env: dict[str, str], base_url: str) -> int:
             medias = emulator_state(base_url).get("medias", [])
             conf = {"media_ids": [m["hashed_id"] for m in medias[:2]]}
         before = emulator_state(base_url) if base_url else {}
+        calls_before = request_count(base_url) if base_url else 0
         started = time.monotonic()
         log_file = DEMO_HOME / "logs" / f"{dag_id}.log"
         code = airflow(["dags", "test", dag_id, LOGICAL_DATE, "-c", json.dumps(conf)], env, log_file)
         state = "success" if code == 0 else "FAILED"
         _say(f"\n{dag_id}: {state} in {time.monotonic() - started:.1f} s (log: {log_file.relative_to(ROOT)})")
         if base_url:
+            _say(api_calls(base_url, calls_before))
             _say(summarize(before, emulator_state(base_url)))
         if dag_id == "wistia_nightly_stats_export" and stats_file.exists():
             lines = stats_file.read_text().splitlines()

@@ -8,7 +8,6 @@ and the ``requests.Session`` built on first use, so DAG files can create hooks f
 
 from __future__ import annotations
 
-import itertools
 import json
 import logging
 import random
@@ -136,7 +135,7 @@ class WistiaHook(BaseHook):
         self._auth: _HeaderAuth | None = None
         self._limiter: SlidingWindowRateLimiter | None = None
         self._init_lock = threading.Lock()
-        self._sent = itertools.count(1)
+        self._count_lock = threading.Lock()
         self.requests_sent = 0
 
     @classmethod
@@ -309,7 +308,8 @@ class WistiaHook(BaseHook):
             payload, headers = stream, {"Content-Type": stream.content_type}
         slot = limiter.acquire() if authenticated else None
         try:
-            self.requests_sent = next(self._sent)
+            with self._count_lock:  # += is not atomic across the threads sharing a hook
+                self.requests_sent += 1
             response = session.request(
                 wire_method,
                 url,

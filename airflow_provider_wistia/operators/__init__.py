@@ -1,0 +1,120 @@
+"""Operators of the Wistia provider, importable from here.
+
+Each operator is loaded on first access (module ``__getattr__``), so importing this package
+in a DAG file costs nothing until an operator is actually used.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+_MODULE_OF = {
+    "WistiaGetAccountOperator": "account",
+    "WistiaListProjectsOperator": "projects",
+    "WistiaGetProjectOperator": "projects",
+    "WistiaCreateProjectOperator": "projects",
+    "WistiaUpdateProjectOperator": "projects",
+    "WistiaDeleteProjectOperator": "projects",
+    "WistiaCopyProjectOperator": "projects",
+    "WistiaListSharingsOperator": "sharings",
+    "WistiaGetSharingOperator": "sharings",
+    "WistiaCreateSharingOperator": "sharings",
+    "WistiaUpdateSharingOperator": "sharings",
+    "WistiaDeleteSharingOperator": "sharings",
+    "WistiaListMediasOperator": "medias",
+    "WistiaGetMediaOperator": "medias",
+    "WistiaUpdateMediaOperator": "medias",
+    "WistiaDeleteMediaOperator": "medias",
+    "WistiaCopyMediaOperator": "medias",
+    "WistiaGetMediaStatsOperator": "medias",
+    "WistiaGetMediaEmbedOperator": "medias",
+    "WistiaUploadMediaOperator": "uploads",
+    "WistiaExportStatsOperator": "stats",
+    "WistiaBaseOperator": "base",
+    "WistiaLinkedOperator": "base",
+    "WistiaDeleteOperator": "base",
+    "WistiaProjectOperator": "base",
+    "WistiaMediaOperator": "base",
+    "WistiaLink": "links",
+}
+
+__all__ = [
+    "WistiaBaseOperator",
+    "WistiaCopyMediaOperator",
+    "WistiaCopyProjectOperator",
+    "WistiaCreateProjectOperator",
+    "WistiaCreateSharingOperator",
+    "WistiaDeleteMediaOperator",
+    "WistiaDeleteOperator",
+    "WistiaDeleteProjectOperator",
+    "WistiaDeleteSharingOperator",
+    "WistiaExportStatsOperator",
+    "WistiaGetAccountOperator",
+    "WistiaGetMediaEmbedOperator",
+    "WistiaGetMediaOperator",
+    "WistiaGetMediaStatsOperator",
+    "WistiaGetProjectOperator",
+    "WistiaGetSharingOperator",
+    "WistiaLink",
+    "WistiaLinkedOperator",
+    "WistiaListMediasOperator",
+    "WistiaListProjectsOperator",
+    "WistiaListSharingsOperator",
+    "WistiaMediaOperator",
+    "WistiaProjectOperator",
+    "WistiaUpdateMediaOperator",
+    "WistiaUpdateProjectOperator",
+    "WistiaUpdateSharingOperator",
+    "WistiaUploadMediaOperator",
+]
+
+if TYPE_CHECKING:
+    from airflow_provider_wistia.operators.account import WistiaGetAccountOperator
+    from airflow_provider_wistia.operators.base import (
+        WistiaBaseOperator,
+        WistiaDeleteOperator,
+        WistiaLinkedOperator,
+        WistiaMediaOperator,
+        WistiaProjectOperator,
+    )
+    from airflow_provider_wistia.operators.links import WistiaLink
+    from airflow_provider_wistia.operators.medias import (
+        WistiaCopyMediaOperator,
+        WistiaDeleteMediaOperator,
+        WistiaGetMediaEmbedOperator,
+        WistiaGetMediaOperator,
+        WistiaGetMediaStatsOperator,
+        WistiaListMediasOperator,
+        WistiaUpdateMediaOperator,
+    )
+    from airflow_provider_wistia.operators.projects import (
+        WistiaCopyProjectOperator,
+        WistiaCreateProjectOperator,
+        WistiaDeleteProjectOperator,
+        WistiaGetProjectOperator,
+        WistiaListProjectsOperator,
+        WistiaUpdateProjectOperator,
+    )
+    from airflow_provider_wistia.operators.sharings import (
+        WistiaCreateSharingOperator,
+        WistiaDeleteSharingOperator,
+        WistiaGetSharingOperator,
+        WistiaListSharingsOperator,
+        WistiaUpdateSharingOperator,
+    )
+    from airflow_provider_wistia.operators.stats import WistiaExportStatsOperator
+    from airflow_provider_wistia.operators.uploads import WistiaUploadMediaOperator
+
+
+def __getattr__(name: str) -> Any:
+    module = _MODULE_OF.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})

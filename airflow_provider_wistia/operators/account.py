@@ -1,0 +1,17 @@
+"""Operator for the Wistia account itself."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from airflow_provider_wistia.operators.base import WistiaBaseOperator
+
+
+class WistiaGetAccountOperator(WistiaBaseOperator):
+    """Return the account: ``id``, ``name``, ``url``, ``mediaCount``...
+
+    :param wistia_conn_id: Airflow connection of type ``wistia``.
+    """
+
+    def execute(self, context: Any) -> dict[str, Any]:
+        return self.hook.get_account()

@@ -1,0 +1,121 @@
+"""What every Wistia operator shares: the connection id, a lazily built hook, colours, links."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from functools import cached_property
+from typing import Any, TypeVar
+
+from airflow.sdk import BaseOperator
+
+from airflow_provider_wistia.exceptions import WistiaNotFoundError
+from airflow_provider_wistia.hooks.wistia import WistiaHook
+from airflow_provider_wistia.operators.links import WistiaLink
+
+T = TypeVar("T")
+
+WISTIA_UI_COLOR = "#54bbff"
+WISTIA_UI_FGCOLOR = "#0a2540"
+
+
+def hashed_id_of(obj: Any) -> str | None:
+    """The hashed id of a project (``hashedId``) or media (``hashed_id``) JSON object, if any."""
+    if not isinstance(obj, dict):
+        return None
+    value = obj.get("hashedId") or obj.get("hashed_id")
+    return str(value) if value else None
+
+
+def blank_to_none(value: Any) -> Any:
+    """An optional text argument that rendered blank means "not given"."""
+    return None if isinstance(value, str) and not value.strip() else value
+
+
+class WistiaBaseOperator(BaseOperator):
+    """Base of the provider's operators.
+
+    :param wistia_conn_id: Airflow connection of type ``wistia`` (default ``wistia_default``).
+    """
+
+    ui_color = WISTIA_UI_COLOR
+    ui_fgcolor = WISTIA_UI_FGCOLOR
+
+    def __init__(self, *, wistia_conn_id: str = WistiaHook.default_conn_name, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.wistia_conn_id = wistia_conn_id
+
+    @cached_property
+    def hook(self) -> WistiaHook:
+        """Built on first use inside ``execute``: no connection lookup at DAG parse time."""
+        return WistiaHook(wistia_conn_id=self.wistia_conn_id)
+
+
+class WistiaLinkedOperator(WistiaBaseOperator):
+    """An operator about one media or project: shows a "Wistia" link to it.
+
+    Subclasses set ``link_kind`` (``"medias"`` or ``"projects"``) and implement :meth:`call`;
+    ``execute`` runs it and links the object its answer names or, failing that, the id held
+    in the attribute named by ``link_field``.
+    """
+
+    operator_extra_links = (WistiaLink(),)
+    link_kind = "medias"
+    link_field: str | None = None
+
+    def link_to(self, context: Any, kind: str, hashed_id: str | None) -> None:
+        WistiaLink.persist(context, kind, hashed_id)
+
+    def call(self, hook: WistiaHook) -> Any:
+        """The one hook call this operator makes; its JSON answer is the task's XCom value."""
+        raise NotImplementedError
+
+    def execute(self, context: Any) -> Any:
+        result = self.call(self.hook)
+        fallback = getattr(self, self.link_field, None) if self.link_field else None
+        self.link_to(context, self.link_kind, hashed_id_of(result) or fallback)
+        return result
+
+
+class WistiaProjectOperator(WistiaLinkedOperator):
+    """An operator about one existing project (``project_id``, templated); links to it."""
+
+    template_fields: Sequence[str] = ("project_id",)
+    link_kind = "projects"
+    link_field = "project_id"
+
+    def __init__(self, *, project_id: str, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.project_id = project_id
+
+
+class WistiaMediaOperator(WistiaLinkedOperator):
+    """An operator about one existing media (``media_id``, templated); links to it."""
+
+    template_fields: Sequence[str] = ("media_id",)
+    link_kind = "medias"
+    link_field = "media_id"
+
+    def __init__(self, *, media_id: str, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.media_id = media_id
+
+
+class WistiaDeleteOperator(WistiaBaseOperator):
+    """Shared shape of the delete operators: ``missing_ok`` turns a 404 into success.
+
+    :param missing_ok: if True, an object that is already gone is not an error, so a
+        rerun of a clean-up DAG succeeds; the task then returns None.
+    """
+
+    def __init__(self, *, missing_ok: bool = False, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.missing_ok = missing_ok
+
+    def delete(self, what: str, call: Callable[[], T]) -> T | None:
+        try:
+            return call()
+        except WistiaNotFoundError:
+            if not self.missing_ok:
+                raise
+            self.log.info("%s is already gone; missing_ok=True, so this is a success.", what)
+            return None
