@@ -20,6 +20,22 @@ def demo_account(emulator: WistiaEmulator, airflow_db: Path) -> WistiaEmulator:
     return emulator
 
 
+def _latest_asset_event(asset_name: str):
+    from airflow.models.asset import AssetEvent, AssetModel
+    from airflow.utils.session import create_session
+
+    with create_session() as session:
+        event = (
+            session.query(AssetEvent)
+            .join(AssetModel, AssetEvent.asset_id == AssetModel.id)
+            .filter(AssetModel.name == asset_name)
+            .order_by(AssetEvent.id.desc())
+            .first()
+        )
+        session.expunge_all()
+        return event
+
+
 def _projects_named(emu: WistiaEmulator, name: str) -> list[dict]:
     return [p for p in emu.list_projects() if p["name"] == name]
 
@@ -78,6 +94,9 @@ def test_nightly_export_and_summary(run_dag, demo_account: WistiaEmulator, tmp_p
             assert int(row["plays"]) == plays[row["hashed_id"]]
         else:
             assert row["plays"] == ""
+
+    event = _latest_asset_event("wistia_media_stats")
+    assert event.extra["path"] == result["path"] and event.extra["rows"] == len(rows)
 
     summary = run_dag(example.summary_dag, {"path": str(path)})
     assert summary.state == "success", task_states(summary)

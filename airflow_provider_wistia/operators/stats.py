@@ -78,5 +78,15 @@ class WistiaExportStatsOperator(WistiaLinkedOperator):
         )
         return export.run()
 
+    def execute(self, context: Any) -> Any:
+        result = super().execute(context)
+        # Tell downstream (asset-scheduled) DAGs which file is fresh: the asset event carries it.
+        for outlet in self.outlets or ():
+            if type(outlet).__name__ == "Asset":
+                context["outlet_events"][outlet].extra.update(
+                    {"path": result["path"], "rows": result["rows"]}
+                )
+        return result
+
 
 __all__ = ["EXPORT_FIELDS", "WistiaExportStatsOperator"]
