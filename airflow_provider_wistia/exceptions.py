@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from airflow.sdk.exceptions import AirflowException
+from airflow.sdk.exceptions import AirflowException, AirflowFailException
 
 _MAX_DETAIL_CHARS = 500
 
@@ -59,6 +59,10 @@ class WistiaServerError(WistiaError):
     """5xx, an unreadable response, or a failure after which a write may have happened."""
 
 
+class WistiaMediaFailedError(WistiaError, AirflowFailException):
+    """A media reached a failure status (Wistia could not process it): fail at once, no retries."""
+
+
 def describe_error_body(body: bytes | str | None, content_type: str | None = None) -> str:
     """Return Wistia's error text from any response body, never raising.
 
@@ -97,7 +101,12 @@ def _describe_json(parsed: Any) -> str:
 
 
 def _truncate(text: str) -> str:
-    return text if len(text) <= _MAX_DETAIL_CHARS else text[: _MAX_DETAIL_CHARS - 3] + "..."
+    # Control characters (NUL, ESC sequences...) from a body would reach the task log raw: escape them.
+    clipped = text[:_MAX_DETAIL_CHARS]
+    readable = "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in clipped)
+    if len(text) > _MAX_DETAIL_CHARS or len(readable) > _MAX_DETAIL_CHARS:
+        return readable[: _MAX_DETAIL_CHARS - 3] + "..."
+    return readable
 
 
 def error_for_status(status_code: int, method: str, path: str, detail: str) -> WistiaError:

@@ -109,7 +109,8 @@ class WistiaUploadMediaOperator(WistiaLinkedOperator):
 
     def wait_until_ready(self, media_id: str) -> dict[str, Any]:
         """Poll the media until it is ``ready``; raise on ``failed`` or after ``ready_timeout``."""
-        from airflow_provider_wistia.triggers.conditions import WistiaMediaFailedError, check_media_status
+        from airflow_provider_wistia.exceptions import WistiaMediaFailedError
+        from airflow_provider_wistia.triggers.conditions import check_media_status
 
         deadline = time.monotonic() + self.ready_timeout
         while True:
@@ -127,7 +128,8 @@ class WistiaUploadMediaOperator(WistiaLinkedOperator):
 
     def execute_complete(self, context: Any, event: dict[str, Any]) -> Any:
         """Resume after the trigger: the ready media, or the trigger's error."""
-        from airflow_provider_wistia.triggers.conditions import WistiaMediaFailedError, result_from_event
+        from airflow_provider_wistia.exceptions import WistiaMediaFailedError
+        from airflow_provider_wistia.triggers.conditions import result_from_event
 
         if isinstance(event, dict) and event.get("status") == "failure":
             raise WistiaMediaFailedError(f"{event.get('message')} {FAILED_HINT}")

@@ -15,12 +15,13 @@ from datetime import datetime, timezone
 from typing import Any
 
 import requests
-from airflow.sdk.exceptions import AirflowFailException, AirflowSensorTimeout
+from airflow.sdk.exceptions import AirflowSensorTimeout
 
 from airflow_provider_wistia import exceptions
 from airflow_provider_wistia.exceptions import (
     WistiaConfigError,
     WistiaError,
+    WistiaMediaFailedError,
     WistiaRateLimitError,
     WistiaServerError,
 )
@@ -42,10 +43,6 @@ STATS_METRICS = {
     key.lower(): key
     for key in ("plays", "visitors", "pageLoads", "percentOfVisitorsClickingPlay", "averagePercentWatched")
 }
-
-
-class WistiaMediaFailedError(WistiaError, AirflowFailException):
-    """A media reached one of the failure statuses: fail at once, without retries."""
 
 
 @dataclass(frozen=True)
