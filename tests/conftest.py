@@ -51,6 +51,7 @@ def conn_json(base_url: str, token: str = TOKEN, **extra: Any) -> str:
         "upload_url": base_url + "/",
         "oembed_url": base_url + "/oembed",
         "retry_backoff": 0.01,
+        "rate_limit_per_minute": 100_000,  # tests that study the limiter set their own
         **extra,
     }
     return json.dumps({"conn_type": "wistia", "host": base_url, "password": token, "extra": extras})
