@@ -6,8 +6,9 @@ in a DAG file costs nothing until an operator is actually used.
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from airflow_provider_wistia._lazy import lazy_exports
 
 _MODULE_OF = {
     "WistiaGetAccountOperator": "account",
@@ -107,14 +108,4 @@ if TYPE_CHECKING:
     from airflow_provider_wistia.operators.uploads import WistiaUploadMediaOperator
 
 
-def __getattr__(name: str) -> Any:
-    module = _MODULE_OF.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *__all__})
+__getattr__, __dir__ = lazy_exports(__name__, _MODULE_OF)

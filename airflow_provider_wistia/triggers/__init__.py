@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from airflow_provider_wistia._lazy import lazy_exports
 
 if TYPE_CHECKING:
     from airflow_provider_wistia.triggers.wistia import (
@@ -20,9 +22,4 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
-    if name in __all__:
-        from airflow_provider_wistia.triggers import wistia
-
-        return getattr(wistia, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__getattr__, __dir__ = lazy_exports(__name__, dict.fromkeys(__all__, "wistia"))
