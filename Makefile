@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 AIRFLOW_VERSION ?= 3.3.2
 
-.PHONY: install test lint typecheck unit demo bench test-compat clean
+.PHONY: install test lint typecheck unit demo bench test-compat package clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -37,8 +37,13 @@ bench: install
 	$(BIN)/python -m pip install --quiet -r benchmarks/requirements.txt
 	$(BIN)/python benchmarks/run.py
 
+# Build wheel + sdist and install each into a clean virtual environment.
+package: install
+	$(BIN)/python -m pip install --quiet build
+	PYTHON=$(PYTHON) bash scripts/check_package.sh
+
 clean:
-	rm -rf $(VENV) .venv-compat .airflow-demo build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .venv-compat .airflow-demo build dist dist *.egg-info .pytest_cache .mypy_cache .ruff_cache
 
 # The suite in its own environment against the oldest supported Airflow release.
 COMPAT_AIRFLOW ?= 3.1.0

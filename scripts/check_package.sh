@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Build the wheel and sdist, install each into a clean virtual environment, and check that
+# Airflow registers the provider from it (the "a user can publish this" check).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PYTHON=${PYTHON:-python3}
+rm -rf dist
+.venv/bin/python -m build --outdir dist . >/dev/null
+for artifact in dist/*.whl dist/*.tar.gz; do
+  env_dir=$(mktemp -d)
+  "$PYTHON" -m venv "$env_dir"
+  "$env_dir/bin/pip" install --quiet "$artifact"
+  home=$(mktemp -d)
+  AIRFLOW_HOME="$home" "$env_dir/bin/airflow" providers list -o plain | grep -q "airflow-provider-wistia" \
+    || { echo "FAIL: $artifact does not register the provider"; exit 1; }
+  AIRFLOW_HOME="$home" "$env_dir/bin/airflow" providers hooks -o plain | grep -q "^wistia" \
+    || { echo "FAIL: $artifact does not register the wistia connection type"; exit 1; }
+  "$env_dir/bin/python" -c "import airflow_provider_wistia, pathlib; \
+assert (pathlib.Path(airflow_provider_wistia.__file__).parent / 'py.typed').exists()"
+  echo "ok: $artifact installs into a clean environment and registers the provider"
+  rm -rf "$env_dir" "$home"
+done
