@@ -18,9 +18,11 @@ $(STAMP): $(BIN)/python pyproject.toml
 
 install: $(STAMP)
 
+LINT_PATHS := $(wildcard airflow_provider_wistia tests example_dags benchmarks scripts)
+
 lint: install
-	$(BIN)/ruff check airflow_provider_wistia tests example_dags benchmarks scripts
-	$(BIN)/ruff format --check airflow_provider_wistia tests example_dags benchmarks scripts
+	$(BIN)/ruff check $(LINT_PATHS)
+	$(BIN)/ruff format --check $(LINT_PATHS)
 
 typecheck: install
 	$(BIN)/mypy

@@ -11,10 +11,10 @@ for artifact in dist/*.whl dist/*.tar.gz; do
   "$PYTHON" -m venv "$env_dir"
   "$env_dir/bin/pip" install --quiet "$artifact"
   home=$(mktemp -d)
-  AIRFLOW_HOME="$home" "$env_dir/bin/airflow" providers list -o plain | grep -q "airflow-provider-wistia" \
-    || { echo "FAIL: $artifact does not register the provider"; exit 1; }
-  AIRFLOW_HOME="$home" "$env_dir/bin/airflow" providers hooks -o plain | grep -q "^wistia" \
-    || { echo "FAIL: $artifact does not register the wistia connection type"; exit 1; }
+  providers=$(AIRFLOW_HOME="$home" "$env_dir/bin/airflow" providers list -o plain)
+  hooks=$(AIRFLOW_HOME="$home" "$env_dir/bin/airflow" providers hooks -o plain)
+  grep -q "airflow-provider-wistia" <<<"$providers" || { echo "FAIL: $artifact does not register the provider"; exit 1; }
+  grep -q "^wistia" <<<"$hooks" || { echo "FAIL: $artifact does not register the wistia connection type"; exit 1; }
   "$env_dir/bin/python" -c "import airflow_provider_wistia, pathlib; \
 assert (pathlib.Path(airflow_provider_wistia.__file__).parent / 'py.typed').exists()"
   echo "ok: $artifact installs into a clean environment and registers the provider"
