@@ -32,8 +32,10 @@ unit: install
 
 test: lint typecheck unit
 
+# make demo DEMO_ARGS=--real runs against the account of WISTIA_API_TOKEN (creates and deletes projects).
+DEMO_ARGS ?=
 demo: install
-	$(BIN)/python scripts/demo.py
+	$(BIN)/python scripts/demo.py $(DEMO_ARGS)
 
 bench: install
 	$(BIN)/python -m pip install --quiet -r benchmarks/requirements.txt
