@@ -160,7 +160,11 @@ def main() -> int:
         token = os.environ.get("WISTIA_API_TOKEN", "").strip()
         if not token:
             raise SystemExit("--real needs WISTIA_API_TOKEN in the environment.")
-        _say("WARNING: running against your REAL Wistia account: the demo creates and deletes projects.")
+        _say(
+            "WARNING: running against your REAL Wistia account: the demo creates projects (and a "
+            f"'{REAL_CUSTOMER}' project, deleted at the end) and uploads the video at "
+            "WISTIA_DEMO_SOURCE_URL (a public .mp4 URL)."
+        )
         conn = {"conn_type": "wistia", "password": token}
         base_url = ""
     else:
@@ -180,6 +184,8 @@ def main() -> int:
         if airflow(["db", "migrate"], env) != 0:
             raise SystemExit("airflow db migrate failed")
         airflow(["pools", "set", "wistia_api", "4", "Shares one Wistia account's rate limit"], env)
+        if args.real:
+            return run_examples(env, base_url, real=True) | clean_real_account(conn)
         return run_examples(env, base_url)
     finally:
         if emulator is not None:
@@ -200,10 +206,30 @@ DEMO_RUNS: list[tuple[str, dict[str, Any]]] = [
 ]
 
 
-def run_examples(env: dict[str, str], base_url: str) -> int:
+REAL_CUSTOMER = "Airflow provider demo customer"
+
+
+def clean_real_account(conn: dict[str, Any]) -> int:
+    """Delete the customer project the real-account demo created."""
+    os.environ["AIRFLOW_CONN_WISTIA_DEFAULT"] = json.dumps(conn)
+    from airflow_provider_wistia.hooks.wistia import WistiaHook
+
+    hook = WistiaHook()
+    for project in hook.list_projects():
+        if project["name"] == REAL_CUSTOMER:
+            hook.delete_project(project["hashedId"])
+            _say(f"Deleted the demo project {REAL_CUSTOMER!r} ({project['hashedId']}).")
+    return 0
+
+
+def run_examples(env: dict[str, str], base_url: str, real: bool = False) -> int:
     failed = []
     stats_file = DEMO_HOME / "stats" / f"{LOGICAL_DATE}.csv"
     for dag_id, conf in DEMO_RUNS:
+        if real and dag_id == "wistia_media_workflow":
+            conf = {**conf, "source_url": os.environ.get("WISTIA_DEMO_SOURCE_URL", "")}
+        if real and dag_id == "wistia_event_driven_project_setup":
+            conf = {**conf, "customer_name": REAL_CUSTOMER}
         if dag_id == "wistia_stats_summary":
             conf = {"path": str(stats_file)}
         if dag_id == "wistia_new_media_reactor" and base_url:
