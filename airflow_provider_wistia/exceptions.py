@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from airflow.sdk.exceptions import AirflowException, AirflowFailException
+from airflow_provider_wistia._compat import AirflowException, AirflowFailException
 
 _MAX_DETAIL_CHARS = 500
 

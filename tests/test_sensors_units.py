@@ -8,13 +8,13 @@ from typing import Any
 
 import pytest
 from airflow.sdk import PokeReturnValue
-from airflow.sdk.exceptions import (
-    AirflowFailException,
-    AirflowSensorTimeout,
-    AirflowSkipException,
-    TaskDeferred,
-)
 
+from airflow_provider_wistia._compat import AirflowFailException, AirflowSensorTimeout, AirflowSkipException
+
+try:
+    from airflow.sdk.exceptions import TaskDeferred
+except ImportError:  # Airflow 3.1
+    from airflow.exceptions import TaskDeferred  # type: ignore[no-redef]
 from airflow_provider_wistia.emulator import WistiaEmulator
 from airflow_provider_wistia.exceptions import WistiaAuthError, WistiaConfigError
 from airflow_provider_wistia.sensors import (

@@ -3,19 +3,17 @@
 from __future__ import annotations
 
 import asyncio
+import importlib
 import json
 import time
 from datetime import datetime, timezone
 from typing import Any
 
 import pytest
-from airflow.sdk._shared.module_loading import import_string
-from airflow.sdk.exceptions import AirflowSensorTimeout
-from airflow.serialization.decoders import smart_decode_trigger_kwargs
-from airflow.serialization.encoders import encode_trigger
 from airflow.triggers.base import BaseTrigger
 from conftest import TOKEN
 
+from airflow_provider_wistia._compat import AirflowSensorTimeout
 from airflow_provider_wistia.emulator import WistiaEmulator
 from airflow_provider_wistia.exceptions import (
     WistiaAuthError,
@@ -45,9 +43,22 @@ def first_event(trigger: BaseTrigger, timeout: float = 20) -> dict[str, Any]:
 
 def rebuild(trigger: BaseTrigger) -> BaseTrigger:
     """What the triggerer does: encode the kwargs as Airflow stores them, decode, instantiate."""
-    stored = json.loads(json.dumps(encode_trigger(trigger)))
-    kwargs = {key: smart_decode_trigger_kwargs(value) for key, value in stored["kwargs"].items()}
-    return import_string(stored["classpath"])(**kwargs)
+    try:
+        from airflow.serialization.decoders import smart_decode_trigger_kwargs
+        from airflow.serialization.encoders import encode_trigger
+    except ImportError:  # Airflow 3.1 stores trigger kwargs with BaseSerialization
+        from airflow.serialization.serialized_objects import BaseSerialization
+
+        classpath, raw_kwargs = trigger.serialize()
+        stored = json.loads(
+            json.dumps({"classpath": classpath, "kwargs": BaseSerialization.serialize(raw_kwargs)})
+        )
+        kwargs = BaseSerialization.deserialize(stored["kwargs"])
+    else:
+        stored = json.loads(json.dumps(encode_trigger(trigger)))
+        kwargs = {key: smart_decode_trigger_kwargs(value) for key, value in stored["kwargs"].items()}
+    module, _, name = stored["classpath"].rpartition(".")
+    return getattr(importlib.import_module(module), name)(**kwargs)
 
 
 def media_path(hashed_id: str) -> str:

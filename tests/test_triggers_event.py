@@ -197,7 +197,10 @@ def test_transient_errors_are_retried_and_hard_errors_raised(
 
 
 def test_usable_in_an_asset_watcher() -> None:
-    from airflow.serialization.serialized_objects import DagSerialization
+    try:
+        from airflow.serialization.serialized_objects import DagSerialization
+    except ImportError:  # Airflow 3.1
+        from airflow.serialization.serialized_objects import SerializedDAG as DagSerialization
 
     trigger = WistiaNewMediaEventTrigger("proj1", poll_interval=30)
     asset = Asset("wistia://proj1", watchers=[AssetWatcher(name="new_media", trigger=trigger)])

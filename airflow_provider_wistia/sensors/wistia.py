@@ -32,8 +32,8 @@ from functools import cached_property
 from typing import Any, ClassVar
 
 from airflow.sdk import BaseSensorOperator, PokeReturnValue
-from airflow.sdk.exceptions import AirflowFailException, AirflowSkipException
 
+from airflow_provider_wistia._compat import AirflowFailException, AirflowSkipException
 from airflow_provider_wistia.exceptions import WistiaConfigError, WistiaError
 from airflow_provider_wistia.hooks.wistia import WistiaHook
 from airflow_provider_wistia.operators.base import WISTIA_UI_COLOR, WISTIA_UI_FGCOLOR

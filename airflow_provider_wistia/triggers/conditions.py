@@ -15,9 +15,9 @@ from datetime import datetime, timezone
 from typing import Any
 
 import requests
-from airflow.sdk.exceptions import AirflowSensorTimeout
 
 from airflow_provider_wistia import exceptions
+from airflow_provider_wistia._compat import AirflowSensorTimeout
 from airflow_provider_wistia.exceptions import (
     WistiaConfigError,
     WistiaError,
