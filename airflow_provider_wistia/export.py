@@ -220,7 +220,8 @@ class ExportCheckpoint:
         """
         self.flush()
         tmp = self.dir / f"assemble.{file_format}.tmp"
-        seen: set[str] = set()
+        seen = self.done  # fetching is over: reuse the done-ids set for de-duplication (one set at peak)
+        seen.clear()
         non_video = 0
         with tmp.open("w", encoding="utf-8", newline="") as out:
             writer = csv.writer(out) if file_format == "csv" else None
