@@ -1,0 +1,216 @@
+"""Typed methods for the Data API v1 endpoints: projects, sharings, medias, account, stats.
+
+Each method validates its arguments (before any request) and maps them onto one call of the
+hook's ``request`` or ``paginate``; the HTTP itself (auth, limits, retries, errors) is done by
+:class:`~airflow_provider_wistia.hooks.wistia.WistiaHook`, which mixes this class in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
+
+from airflow_provider_wistia.validation import require_id, require_sharing_id, require_text
+
+
+class WistiaDataApiMixin:
+    """One method per Data API endpoint; every result is the API's JSON, unknown fields kept."""
+
+    if TYPE_CHECKING:
+
+        def request(
+            self,
+            method: str,
+            path: str,
+            *,
+            params: dict[str, Any] | None = None,
+            data: dict[str, Any] | None = None,
+            response_format: str = "json",
+        ) -> Any: ...
+
+        def paginate(self, path: str, params: dict[str, Any] | None = None) -> Iterator[dict[str, Any]]: ...
+
+    # ------------------------------------------------------------------ projects
+    def iter_projects(self, **filters: Any) -> Iterator[dict[str, Any]]:
+        """Lazily page through projects (filters: sort_by, sort_direction, hashed_ids, per_page)."""
+        return self.paginate("projects", filters)
+
+    def list_projects(self, **filters: Any) -> list[dict[str, Any]]:
+        """Every project across all pages."""
+        return list(self.iter_projects(**filters))
+
+    def get_project(self, project_id: str) -> dict[str, Any]:
+        return self.request("GET", f"projects/{require_id('project_id', project_id)}")
+
+    def create_project(
+        self,
+        name: str,
+        *,
+        description: str | None = None,
+        admin_email: str | None = None,
+        public: bool | None = None,
+        anonymous_can_upload: bool | None = None,
+        anonymous_can_download: bool | None = None,
+    ) -> dict[str, Any]:
+        """Create a project (201). Not retried after it may have reached Wistia."""
+        data = {
+            "name": require_text("name", name),
+            "description": description,
+            "adminEmail": admin_email,
+            "public": public,
+            "anonymousCanUpload": anonymous_can_upload,
+            "anonymousCanDownload": anonymous_can_download,
+        }
+        return self.request("POST", "projects", data=data)
+
+    def update_project(
+        self,
+        project_id: str,
+        *,
+        name: str | None = None,
+        description: str | None = None,
+        public: bool | None = None,
+        anonymous_can_upload: bool | None = None,
+        anonymous_can_download: bool | None = None,
+    ) -> dict[str, Any]:
+        data = {
+            "name": name,
+            "description": description,
+            "public": public,
+            "anonymousCanUpload": anonymous_can_upload,
+            "anonymousCanDownload": anonymous_can_download,
+        }
+        return self.request("PUT", f"projects/{require_id('project_id', project_id)}", data=data)
+
+    def delete_project(self, project_id: str) -> dict[str, Any]:
+        return self.request("DELETE", f"projects/{require_id('project_id', project_id)}")
+
+    def copy_project(self, project_id: str, *, admin_email: str | None = None) -> dict[str, Any]:
+        return self.request(
+            "POST", f"projects/{require_id('project_id', project_id)}/copy", data={"adminEmail": admin_email}
+        )
+
+    # ------------------------------------------------------------------ sharings
+    def list_sharings(self, project_id: str) -> list[dict[str, Any]]:
+        return list(self.paginate(f"projects/{require_id('project_id', project_id)}/sharings"))
+
+    def get_sharing(self, project_id: str, sharing_id: int | str) -> dict[str, Any]:
+        pid, sid = require_id("project_id", project_id), require_sharing_id("sharing_id", sharing_id)
+        return self.request("GET", f"projects/{pid}/sharings/{sid}")
+
+    @staticmethod
+    def _sharing_fields(**fields: Any) -> dict[str, Any]:
+        # The 2016 docs take these bare, today's spec wraps them as sharing[...]: send both forms.
+        cleaned = {key: value for key, value in fields.items() if value is not None}
+        return {**cleaned, **{f"sharing[{key}]": value for key, value in cleaned.items()}}
+
+    def create_sharing(
+        self,
+        project_id: str,
+        with_email: str,
+        *,
+        require_password: bool | None = None,
+        can_share: bool | None = None,
+        can_download: bool | None = None,
+        can_upload: bool | None = None,
+    ) -> dict[str, Any]:
+        data = self._sharing_fields(
+            **{"with": require_text("with_email", with_email)},
+            requirePassword=require_password,
+            canShare=can_share,
+            canDownload=can_download,
+            canUpload=can_upload,
+        )
+        return self.request("POST", f"projects/{require_id('project_id', project_id)}/sharings", data=data)
+
+    def update_sharing(
+        self,
+        project_id: str,
+        sharing_id: int | str,
+        *,
+        can_share: bool | None = None,
+        can_download: bool | None = None,
+        can_upload: bool | None = None,
+        is_admin: bool | None = None,
+    ) -> dict[str, Any]:
+        pid, sid = require_id("project_id", project_id), require_sharing_id("sharing_id", sharing_id)
+        data = self._sharing_fields(
+            canShare=can_share, canDownload=can_download, canUpload=can_upload, isAdmin=is_admin
+        )
+        return self.request("PUT", f"projects/{pid}/sharings/{sid}", data=data)
+
+    def delete_sharing(self, project_id: str, sharing_id: int | str) -> dict[str, Any]:
+        pid, sid = require_id("project_id", project_id), require_sharing_id("sharing_id", sharing_id)
+        return self.request("DELETE", f"projects/{pid}/sharings/{sid}")
+
+    # ------------------------------------------------------------------ medias
+    def iter_medias(
+        self,
+        *,
+        project_id: str | None = None,
+        name: str | None = None,
+        media_type: str | None = None,
+        hashed_id: str | None = None,
+        sort_by: str | None = None,
+        sort_direction: int | str | None = None,
+        per_page: int = 100,
+    ) -> Iterator[dict[str, Any]]:
+        """Lazily page through medias, optionally filtered by project, name, type or hashed id."""
+        filters = {
+            "project_id": require_id("project_id", project_id) if project_id is not None else None,
+            "name": name,
+            "type": media_type,
+            "hashed_id": require_id("hashed_id", hashed_id) if hashed_id is not None else None,
+            "sort_by": sort_by,
+            "sort_direction": sort_direction,
+            "per_page": per_page,
+        }
+        return self.paginate("medias", {k: v for k, v in filters.items() if v is not None})
+
+    def list_medias(self, **filters: Any) -> list[dict[str, Any]]:
+        """Every media across all pages (same filters as :meth:`iter_medias`)."""
+        return list(self.iter_medias(**filters))
+
+    def get_media(self, media_id: str) -> dict[str, Any]:
+        return self.request("GET", f"medias/{require_id('media_id', media_id)}")
+
+    def update_media(
+        self,
+        media_id: str,
+        *,
+        name: str | None = None,
+        description: str | None = None,
+        new_still_media_id: str | None = None,
+    ) -> dict[str, Any]:
+        data = {"name": name, "description": description, "new_still_media_id": new_still_media_id}
+        return self.request("PUT", f"medias/{require_id('media_id', media_id)}", data=data)
+
+    def delete_media(self, media_id: str) -> dict[str, Any]:
+        return self.request("DELETE", f"medias/{require_id('media_id', media_id)}")
+
+    def copy_media(
+        self, media_id: str, *, project_id: str | None = None, owner: str | None = None
+    ) -> dict[str, Any]:
+        data = {
+            "project_id": require_id("project_id", project_id) if project_id is not None else None,
+            "owner": owner,
+        }
+        return self.request("POST", f"medias/{require_id('media_id', media_id)}/copy", data=data)
+
+    def get_media_stats(self, media_id: str) -> dict[str, Any]:
+        """``/medias/<id>/stats``: plays, visitors, pageLoads... (videos only; 400 otherwise)."""
+        return self.request("GET", f"medias/{require_id('media_id', media_id)}/stats")
+
+    # ------------------------------------------------------------------ account and stats
+    def get_account(self) -> dict[str, Any]:
+        return self.request("GET", "account")
+
+    def get_account_stats(self) -> dict[str, Any]:
+        return self.request("GET", "stats/account")
+
+    def get_project_stats(self, project_id: str) -> dict[str, Any]:
+        return self.request("GET", f"stats/projects/{require_id('project_id', project_id)}")
+
+    def get_media_engagement_stats(self, media_id: str) -> dict[str, Any]:
+        """``/stats/medias/<id>``: load_count, play_count, play_rate, hours_watched, engagement, visitors."""
+        return self.request("GET", f"stats/medias/{require_id('media_id', media_id)}")
