@@ -14,13 +14,13 @@ import os
 import statistics
 import subprocess
 import sys
-import threading
 import time
-import urllib.request
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from airflow_provider_wistia.emulator.process import WistiaEmulatorProcess
 
 ROOT = Path(__file__).resolve().parent.parent
 TOKEN = "bench-token-3c9e51a7"
@@ -52,62 +52,11 @@ def http_conn(base_url: str) -> str:
     return json.dumps({"conn_type": "http", "host": base_url, "extra": extra})
 
 
-class EmulatorProcess:
-    """``python -m airflow_provider_wistia.emulator --port 0`` in a child process, with its admin API."""
+class EmulatorProcess(WistiaEmulatorProcess):
+    """The emulator in a child process, with the benchmark's own admin shortcuts."""
 
     def __init__(self, rate_limit: int = UNLIMITED, window: float = 60.0) -> None:
-        self.rate_limit = rate_limit
-        self.window = window
-        self.base_url = ""
-        self._proc: subprocess.Popen[str] | None = None
-
-    def __enter__(self) -> EmulatorProcess:
-        cmd = [
-            sys.executable,
-            "-m",
-            "airflow_provider_wistia.emulator",
-            "--port",
-            "0",
-            "--token",
-            TOKEN,
-            "--rate-limit",
-            str(self.rate_limit),
-            "--rate-limit-window",
-            str(self.window),
-        ]
-        self._proc = proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True, cwd=ROOT)
-        assert proc.stdout is not None
-        stdout = proc.stdout
-        line: list[str] = []
-        reader = threading.Thread(target=lambda: line.append(stdout.readline()), daemon=True)
-        reader.start()
-        reader.join(timeout=30)
-        if not line or "listening on" not in line[0]:
-            self.__exit__()
-            raise RuntimeError(f"the emulator did not start: {line!r}")
-        self.base_url = line[0].strip().rsplit(" ", 1)[1]
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        if self._proc is not None:
-            self._proc.terminate()
-            try:
-                self._proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self._proc.kill()
-                self._proc.wait()
-            self._proc = None
-
-    def admin(self, method: str, path: str, body: dict[str, Any] | None = None) -> Any:
-        data = json.dumps(body).encode() if body is not None else None
-        req = urllib.request.Request(
-            f"{self.base_url}/__emulator__/{path}",
-            data=data,
-            method=method,
-            headers={"Content-Type": "application/json"},
-        )
-        with urllib.request.urlopen(req, timeout=120) as resp:
-            return json.loads(resp.read())
+        super().__init__("--rate-limit", str(rate_limit), "--rate-limit-window", str(window), token=TOKEN)
 
     def reset(self, rate_limit: int = UNLIMITED, window: float = 60.0) -> None:
         """Empty the account, counters and log; set the rate limit."""

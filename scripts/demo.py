@@ -25,6 +25,8 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
+from airflow_provider_wistia.emulator import WistiaEmulatorProcess
+
 ROOT = Path(__file__).resolve().parent.parent
 DEMO_HOME = ROOT / ".airflow-demo"
 DEMO_TOKEN = "demo-token-not-a-secret"
@@ -33,34 +35,6 @@ LOGICAL_DATE = "2026-11-26"
 
 def _say(text: str) -> None:
     print(text, flush=True)
-
-
-def start_emulator() -> tuple[subprocess.Popen[str], str]:
-    """Start ``python -m airflow_provider_wistia.emulator`` on a free port; return it and its URL."""
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "airflow_provider_wistia.emulator",
-            "--port",
-            "0",
-            "--seed",
-            "demo",
-            "--token",
-            DEMO_TOKEN,
-            "--account-name",
-            "Demo Co",
-        ],
-        stdout=subprocess.PIPE,
-        text=True,
-        cwd=ROOT,
-    )
-    assert proc.stdout is not None
-    line = proc.stdout.readline().strip()
-    if "listening on " not in line:
-        proc.kill()
-        raise SystemExit(f"The emulator did not start: {line!r}")
-    return proc, line.rsplit("listening on ", 1)[1].split()[0]
 
 
 def emulator_state(base_url: str) -> dict[str, Any]:
@@ -155,7 +129,7 @@ def main() -> int:
 
     shutil.rmtree(DEMO_HOME, ignore_errors=True)
     (DEMO_HOME / "logs").mkdir(parents=True)
-    emulator: subprocess.Popen[str] | None = None
+    emulator: WistiaEmulatorProcess | None = None
     if args.real:
         token = os.environ.get("WISTIA_API_TOKEN", "").strip()
         if not token:
@@ -168,7 +142,10 @@ def main() -> int:
         conn = {"conn_type": "wistia", "password": token}
         base_url = ""
     else:
-        emulator, base_url = start_emulator()
+        emulator = WistiaEmulatorProcess(
+            "--seed", "demo", "--account-name", "Demo Co", token=DEMO_TOKEN
+        ).start()
+        base_url = emulator.base_url
         _say(f"Emulator (demo account) at {base_url}")
         conn = {
             "conn_type": "wistia",
@@ -189,8 +166,7 @@ def main() -> int:
         return run_examples(env, base_url)
     finally:
         if emulator is not None:
-            emulator.terminate()
-            emulator.wait(timeout=10)
+            emulator.stop()
             _say("Emulator stopped.")
 
 

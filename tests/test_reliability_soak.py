@@ -11,11 +11,9 @@ from __future__ import annotations
 
 import gc
 import json
-import subprocess
 import sys
 import threading
 import time
-import urllib.request
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -25,6 +23,7 @@ import psutil
 import pytest
 from conftest import TOKEN, conn_json
 
+from airflow_provider_wistia.emulator import WistiaEmulatorProcess
 from airflow_provider_wistia.hooks.wistia import WistiaHook
 
 LIMIT = 300
@@ -40,37 +39,11 @@ MAX_BLOCK_GROWTH = 2_000
 MAX_RSS_GROWTH = 4 * 1024 * 1024
 
 
-class EmulatorProcess:
-    """``python -m airflow_provider_wistia.emulator`` in a child process, read through its admin API."""
-
-    def __init__(self, *args: str) -> None:
-        cmd = [sys.executable, "-m", "airflow_provider_wistia.emulator", "--port", "0", "--token", TOKEN]
-        self.proc = subprocess.Popen([*cmd, *args], stdout=subprocess.PIPE, text=True)
-        assert self.proc.stdout is not None
-        line = self.proc.stdout.readline()  # "Wistia emulator listening on http://127.0.0.1:<port>"
-        if "listening on" not in line:
-            self.stop()
-            raise RuntimeError(f"the emulator did not start: {line!r}")
-        self.base_url = line.strip().rsplit(" ", 1)[1]
-
-    def admin(self, path: str) -> Any:
-        with urllib.request.urlopen(f"{self.base_url}/__emulator__/{path}", timeout=30) as resp:
-            return json.loads(resp.read())
-
-    def stop(self) -> None:
-        self.proc.terminate()
-        try:
-            self.proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
-
-
 @pytest.fixture
-def emulator_process() -> Iterator[EmulatorProcess]:
-    emu = EmulatorProcess("--seed", "demo", "--rate-limit", str(LIMIT), "--rate-limit-window", str(WINDOW))
-    yield emu
-    emu.stop()
+def emulator_process() -> Iterator[WistiaEmulatorProcess]:
+    args = ("--seed", "demo", "--rate-limit", str(LIMIT), "--rate-limit-window", str(WINDOW))
+    with WistiaEmulatorProcess(*args, token=TOKEN) as emu:
+        yield emu
 
 
 def _memory() -> dict[str, int]:
@@ -81,11 +54,11 @@ def _memory() -> dict[str, int]:
 
 @pytest.mark.soak
 def test_soak_one_hook_many_threads_stays_under_the_limit_and_flat_in_memory(
-    emulator_process: EmulatorProcess,
+    emulator_process: WistiaEmulatorProcess,
     monkeypatch: pytest.MonkeyPatch,
     tmp_path_factory: pytest.TempPathFactory,
 ) -> None:
-    state = emulator_process.admin("state")
+    state = emulator_process.admin("GET", "state")
     video = next(m["hashed_id"] for m in state["medias"] if m["type"] == "Video")
     project = state["projects"][0]["hashedId"]
     monkeypatch.setenv(
@@ -126,7 +99,7 @@ def test_soak_one_hook_many_threads_stays_under_the_limit_and_flat_in_memory(
     elapsed = time.monotonic() - started
     hook.close()
 
-    stats = emulator_process.admin("stats")
+    stats = emulator_process.admin("GET", "stats")
     first, last = samples[0], samples[-1]
     figures = {
         "requests": sum(sample["made"] for sample in samples),

@@ -33,5 +33,6 @@ from __future__ import annotations
 from .common import RecordedRequest
 from .emulator import WistiaEmulator
 from .faults import FAULT_KINDS
+from .process import WistiaEmulatorProcess
 
-__all__ = ["FAULT_KINDS", "RecordedRequest", "WistiaEmulator"]
+__all__ = ["FAULT_KINDS", "RecordedRequest", "WistiaEmulator", "WistiaEmulatorProcess"]
