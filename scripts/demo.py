@@ -226,6 +226,11 @@ def run_examples(env: dict[str, str], base_url: str, real: bool = False) -> int:
             _say(f"    exported {len(lines) - 1} rows to {stats_file.relative_to(ROOT)}; first lines:")
             for line in lines[:4]:
                 _say(f"      {line}")
+        if dag_id == "wistia_stats_summary" and code == 0:
+            top = [line for line in log_file.read_text().splitlines() if " plays, " in line and "#" in line]
+            _say("    top videos by plays (from the task log):")
+            for line in top[:3]:
+                _say("      " + line[line.index("#") :].split(" [")[0])
         if code != 0:
             failed.append(dag_id)
             _say("    last lines of the log:")
