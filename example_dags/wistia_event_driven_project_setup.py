@@ -117,7 +117,8 @@ with DAG(
     def new_media_ids(triggering_asset_events=None, params: dict | None = None) -> list[str]:
         """The media ids the watcher reported (or ``params.media_ids`` when run by hand)."""
         ids = list((params or {}).get("media_ids") or [])
-        for event in (triggering_asset_events or {}).get(NEW_MEDIA, []):
+        # The DAG is scheduled on one asset only, so every triggering event is about it.
+        for event in (e for events in (triggering_asset_events or {}).values() for e in events):
             media = (event.extra or {}).get("payload", event.extra or {}).get("media") or {}
             if media.get("hashed_id"):
                 ids.append(media["hashed_id"])

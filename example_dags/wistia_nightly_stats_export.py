@@ -55,7 +55,8 @@ with DAG(
     def top_videos_by_plays(triggering_asset_events=None, params: dict | None = None) -> list[dict]:
         """Read the exported file named by the asset event (or ``params.path``); return the top 10."""
         path = (params or {}).get("path")
-        for event in (triggering_asset_events or {}).get(WISTIA_MEDIA_STATS, []):
+        # Scheduled on the one stats asset: every triggering event names a fresh file.
+        for event in (e for events in (triggering_asset_events or {}).values() for e in events):
             path = (event.extra or {}).get("path", path)
         if not path:
             raise ValueError("No stats file: trigger with conf {'path': ...} or let the export run first.")
