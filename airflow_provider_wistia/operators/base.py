@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from abc import abstractmethod
 from collections.abc import Callable, Sequence
 from functools import cached_property
 from typing import Any, TypeVar
@@ -65,9 +66,9 @@ class WistiaLinkedOperator(WistiaBaseOperator):
     def link_to(self, context: Any, kind: str, hashed_id: str | None) -> None:
         WistiaLink.persist(context, kind, hashed_id)
 
+    @abstractmethod
     def call(self, hook: WistiaHook) -> Any:
         """The one hook call this operator makes; its JSON answer is the task's XCom value."""
-        raise NotImplementedError
 
     def execute(self, context: Any) -> Any:
         result = self.call(self.hook)

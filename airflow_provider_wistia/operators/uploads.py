@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from airflow_provider_wistia.exceptions import WistiaConfigError, WistiaError
 from airflow_provider_wistia.operators.base import WistiaLinkedOperator, blank_to_none, hashed_id_of
+
+if TYPE_CHECKING:
+    from airflow_provider_wistia.hooks.wistia import WistiaHook
 
 READY = ("ready",)
 FAILED = ("failed",)
@@ -68,23 +71,27 @@ class WistiaUploadMediaOperator(WistiaLinkedOperator):
         self.poll_interval = poll_interval
         self.ready_timeout = ready_timeout
 
-    def execute(self, context: Any) -> Any:
+    def call(self, hook: WistiaHook) -> Any:
+        """Upload (exactly one of file_path or url, checked before any request)."""
         file_path, url = blank_to_none(self.file_path), blank_to_none(self.url)
         if (file_path is None) == (url is None):
             raise WistiaConfigError(
                 "WistiaUploadMediaOperator needs exactly one of file_path or url; "
                 f"got file_path={self.file_path!r}, url={self.url!r}."
             )
-        media = self.hook.upload_media(
+        media = hook.upload_media(
             file_path=file_path,
             url=url,
             project_id=self.project_id,
             name=blank_to_none(self.name),
             description=self.description,
         )
+        self.log.info("Uploaded media %s (status %s).", hashed_id_of(media), media.get("status"))
+        return media
+
+    def execute(self, context: Any) -> Any:
+        media = super().execute(context)  # upload and link
         media_id = hashed_id_of(media)
-        self.link_to(context, self.link_kind, media_id)
-        self.log.info("Uploaded media %s (status %s).", media_id, media.get("status"))
         if not self.wait_for_ready:
             return media
         if not media_id:

@@ -26,6 +26,7 @@ from __future__ import annotations
 import ast
 import json
 import time
+from abc import abstractmethod
 from collections.abc import Collection, Sequence
 from datetime import datetime, timedelta, timezone
 from functools import cached_property
@@ -96,13 +97,13 @@ class WistiaBaseSensor(BaseSensorOperator):
         """Built on first use inside ``execute``: no connection lookup at DAG parse time."""
         return WistiaHook(wistia_conn_id=self.wistia_conn_id)
 
+    @abstractmethod
     def check(self, context: Any) -> Outcome:
         """One synchronous check."""
-        raise NotImplementedError
 
+    @abstractmethod
     def trigger_kwargs(self, context: Any) -> dict[str, Any]:
         """The sensor-specific arguments of :attr:`trigger_class`."""
-        raise NotImplementedError
 
     def poke(self, context: Any) -> PokeReturnValue:
         try:

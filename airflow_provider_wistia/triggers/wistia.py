@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from abc import abstractmethod
 from collections.abc import AsyncGenerator, AsyncIterator, Callable, Collection
 from contextlib import aclosing
 from datetime import datetime, timedelta
@@ -106,12 +107,13 @@ class _WistiaTaskTrigger(_WistiaPollingTrigger):
         super().__init__(wistia_conn_id=wistia_conn_id, poll_interval=poll_interval)
         self.end_time = None if end_time is None else float(end_time)
 
+    @abstractmethod
     def _own_kwargs(self) -> dict[str, Any]:
-        raise NotImplementedError
+        """Implemented by each subclass."""
 
+    @abstractmethod
     def check(self, hook: WistiaHook) -> Outcome:
         """One synchronous check (runs in a worker thread)."""
-        raise NotImplementedError
 
     def serialize(self) -> tuple[str, dict[str, Any]]:
         common = {"wistia_conn_id": self.wistia_conn_id, "poll_interval": self.poll_interval}
