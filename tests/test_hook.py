@@ -140,7 +140,7 @@ def test_upload_file_is_streamed_and_url_import(hook: WistiaHook, emulator: Wist
     stored = emulator.get_media(media["hashed_id"])
     assert stored["project"]["hashed_id"] == pid
     original = [a for a in stored.get("assets", []) if a.get("type") == "OriginalFile"]
-    assert not original or original[0]["fileSize"] == 600_000
+    assert original[0]["fileSize"] == 600_000  # every byte arrived, streamed in chunks
     upload_call = [r for r in emulator.requests if r.path == "/"][-1]
     assert upload_call.headers.get("Authorization") == f"Bearer {TOKEN}"
     assert TOKEN not in upload_call.raw_path

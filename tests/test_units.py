@@ -156,3 +156,17 @@ def test_provider_info_registers_connection_type() -> None:
         "oembed_url",
         "method_override",
     }
+
+
+def test_multipart_body_streams_the_file_in_chunks_with_a_known_length(tmp_path) -> None:
+    from airflow_provider_wistia.hooks.multipart import CHUNK_SIZE, StreamingMultipart
+
+    video = tmp_path / "big.mp4"
+    video.write_bytes(b"x" * (CHUNK_SIZE * 3 + 17))
+    body = StreamingMultipart({"project_id": "abc", "name": "Big"}, "file", str(video))
+    chunks = list(body)
+    assert len(chunks) >= 5 and max(len(c) for c in chunks) <= CHUNK_SIZE  # never the whole file at once
+    payload = b"".join(chunks)
+    assert len(payload) == len(body)  # sent with a Content-Length, not chunked
+    assert b'name="file"; filename="big.mp4"' in payload and b"Content-Type: video/mp4" in payload
+    assert payload.endswith(f"--{body.boundary}--\r\n".encode())
