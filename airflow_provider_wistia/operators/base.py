@@ -71,10 +71,16 @@ class WistiaLinkedOperator(WistiaBaseOperator):
         """The one hook call this operator makes; its JSON answer is the task's XCom value."""
 
     def execute(self, context: Any) -> Any:
-        result = self.call(self.hook)
         fallback = getattr(self, self.link_field, None) if self.link_field else None
-        self.link_to(context, self.link_kind, hashed_id_of(result) or fallback)
-        return result
+        linked = fallback if isinstance(fallback, str) else None
+        try:
+            result = self.call(self.hook)
+            linked = hashed_id_of(result) or linked
+            return result
+        finally:
+            # Always store the link (empty when there is nothing to link), even when the call
+            # failed: Airflow reads it back for every finished task.
+            self.link_to(context, self.link_kind, linked)
 
 
 class WistiaProjectOperator(WistiaLinkedOperator):

@@ -25,9 +25,8 @@ class WistiaLink(BaseOperatorLink):
 
     @classmethod
     def persist(cls, context: Any, kind: str, hashed_id: str | None) -> None:
-        """Store the link for the running task instance; nothing when there is no object."""
-        if hashed_id:
-            context["ti"].xcom_push(key=cls().xcom_key, value=wistia_url(kind, hashed_id))
+        """Store the link for the running task instance (empty when there is no object)."""
+        context["ti"].xcom_push(key=cls().xcom_key, value=wistia_url(kind, hashed_id) if hashed_id else "")
 
     def get_link(self, operator: BaseOperator, *, ti_key: TaskInstanceKey) -> str:
         from airflow.sdk.execution_time.xcom import XCom
