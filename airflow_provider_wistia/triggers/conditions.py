@@ -14,8 +14,6 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
-import requests
-
 from airflow_provider_wistia import exceptions
 from airflow_provider_wistia._compat import AirflowSensorTimeout
 from airflow_provider_wistia.exceptions import (
@@ -27,12 +25,12 @@ from airflow_provider_wistia.exceptions import (
 )
 from airflow_provider_wistia.hooks.wistia import WistiaHook
 
-# Failures that survived the hook's own retries but may well pass on a later poll.
+# Failures that survived the hook's own retries but may well pass on a later poll. The hook
+# turns every transport error (connection, timeout) into WistiaServerError; the built-in
+# ConnectionError/TimeoutError cover anything below it (e.g. a thread's socket error).
 TRANSIENT_ERRORS: tuple[type[BaseException], ...] = (
     WistiaRateLimitError,
     WistiaServerError,
-    requests.ConnectionError,
-    requests.Timeout,
     ConnectionError,
     TimeoutError,
 )
