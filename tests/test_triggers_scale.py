@@ -71,7 +71,7 @@ def test_250_triggers_share_3_list_requests_a_round_and_all_fire(emulator: Wisti
         return await asyncio.wait_for(asyncio.gather(*(first_payload(t) for t in triggers)), 60)
 
     events = asyncio.run(scenario())
-    for hid, event in zip(ids, events):
+    for hid, event in zip(ids, events, strict=True):
         assert event["media"]["hashed_id"] == hid
         expected = "failure" if hid in ids[::10] else "success"
         assert event["status"] == expected, event
