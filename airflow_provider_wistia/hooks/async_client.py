@@ -40,10 +40,14 @@ from airflow_provider_wistia.ratelimit import SlidingWindowRateLimiter, shared_l
 USER_AGENT = f"airflow-provider-wistia/{__version__} (+httpx/{httpx.__version__})"
 
 
-def _read_settings(conn_id: str) -> WistiaSettings:
+def _connect(conn_id: str) -> tuple[WistiaSettings, httpx.AsyncClient]:
+    """The connection's settings (read through the hook) and an httpx client for them."""
     from airflow_provider_wistia.hooks.wistia import WistiaHook
 
-    return WistiaHook(wistia_conn_id=conn_id).settings
+    settings = WistiaHook(wistia_conn_id=conn_id).settings
+    timeout = httpx.Timeout(settings.timeout, connect=min(10.0, settings.timeout))
+    headers = {"User-Agent": USER_AGENT, "Accept": "application/json"}
+    return settings, httpx.AsyncClient(timeout=timeout, headers=headers, follow_redirects=False)
 
 
 class WistiaAsyncClient:
@@ -64,11 +68,9 @@ class WistiaAsyncClient:
     async def _setup(self) -> tuple[WistiaSettings, httpx.AsyncClient, SlidingWindowRateLimiter]:
         async with self._setup_lock:
             if self._client is None:
-                # The connection is read once, in a thread: Airflow's lookup is synchronous.
-                settings = await asyncio.to_thread(_read_settings, self.wistia_conn_id)
-                timeout = httpx.Timeout(settings.timeout, connect=min(10.0, settings.timeout))
-                headers = {"User-Agent": USER_AGENT, "Accept": "application/json"}
-                self._client = httpx.AsyncClient(timeout=timeout, headers=headers, follow_redirects=False)
+                # Once, in a thread: Airflow's connection lookup is synchronous, and building the
+                # client loads the CA bundle (tens of milliseconds the event loop must not wait).
+                settings, self._client = await asyncio.to_thread(_connect, self.wistia_conn_id)
                 self._limiter = shared_limiter(
                     settings.conn_id, settings.base_url, settings.rate_limit_per_minute
                 )
