@@ -38,6 +38,8 @@ from airflow_provider_wistia.triggers.cursor import CURSOR_LOOKBACK
 
 log = logging.getLogger(__name__)
 BATCH_SIZE = 100  # Wistia's maximum per_page, and the ids one hashed_ids[] request asks for
+# Triggers woken per event-loop iteration: a thousand at once would block the loop for ~0.1 s.
+DELIVERY_CHUNK = 50
 P = TypeVar("P", bound="_SharedPoller")
 
 
@@ -175,17 +177,21 @@ class MediaStatusPoller(_SharedPoller):
             for media in medias if isinstance(medias, list) else ():
                 if isinstance(media, dict) and media.get("hashed_id") in chunk:
                     found[media["hashed_id"]] = media
-        self._deliver(found)
+        await self._deliver(found)
         for media_id in (i for i in ids if i not in found):  # e.g. deleted, or not listed yet
             try:
-                self._deliver({media_id: await client.request("GET", f"medias/{media_id}")})
+                await self._deliver({media_id: await client.request("GET", f"medias/{media_id}")})
             except WistiaNotFoundError as exc:
-                self._deliver({media_id: exc})
+                await self._deliver({media_id: exc})
 
-    def _deliver(self, values: dict[str, Any]) -> None:
+    async def _deliver(self, values: dict[str, Any]) -> None:
+        woken = 0
         for watcher in list(self.watchers):
             if watcher.media_id in values:
                 watcher.deliver(values[watcher.media_id])
+                woken += 1
+                if woken % DELIVERY_CHUNK == 0:
+                    await asyncio.sleep(0)  # let these triggers run before waking more
 
 
 # ---------------------------------------------------------------------- new medias

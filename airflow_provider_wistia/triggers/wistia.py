@@ -131,11 +131,12 @@ class _WistiaTaskTrigger(_WistiaPollingTrigger):
                         return self._event("timeout", last.value, f"Timed out; last check: {last.message}")
                     if outcome is None:
                         continue
-                    last = outcome
                     if outcome.done or outcome.failed:
                         status = "success" if outcome.done else "failure"
                         return self._event(status, outcome.value, outcome.message)
-                    self.log.info("%s", outcome.message)
+                    if outcome.message != last.message:  # a line per change, not per poll
+                        self.log.info("%s", outcome.message)
+                    last = outcome
         except Exception as exc:  # auth, 404, bad arguments: report, never retry
             return self._event("error", last.value, **error_event_fields(exc))
 
