@@ -242,3 +242,31 @@ def test_event_trigger_killed_after_yielding_repeats_its_last_poll_with_the_same
         assert {a, b} <= set(store.values["wistia_new_media_cursor"]["seen"])
 
     asyncio.run(asyncio.wait_for(scenario(), 30))
+
+
+def test_pollers_and_hooks_of_a_connection_share_one_rate_limit(
+    emulator: WistiaEmulator, set_connection
+) -> None:
+    from airflow_provider_wistia.hooks.wistia import WistiaHook
+
+    set_connection(rate_limit_per_minute=4)
+    hook = WistiaHook()
+    hook.rate_limiter.window = 1.0  # the same 4-per-window budget on a 1 s window keeps it short
+    medias = [emulator.create_media(f"m{i}.mp4", status="queued")["hashed_id"] for i in range(3)]
+
+    async def scenario() -> list[dict[str, Any]]:
+        waits = [first_payload(WistiaMediaStatusTrigger(m, poll_interval=0)) for m in medias]
+        busy = asyncio.to_thread(lambda: [hook.get_account() for _ in range(6)])  # another user
+        results = await asyncio.wait_for(asyncio.gather(*waits, busy), 30)
+        return list(results[:-1])
+
+    try:
+        payloads = asyncio.run(scenario())
+    finally:
+        hook.rate_limiter.window = 60.0
+    assert [p["status"] for p in payloads] == ["success"] * 3
+    sent = sorted(r.timestamp for r in emulator.requests)
+    assert len(sent) >= 8  # 6 account reads and at least two batched polls
+    # The emulator saw at most 4 requests in any 1 s window, from the hook and the poller together
+    # (a little slack for the time between the client's clock and the server's log).
+    assert max(sum(1 for t in sent if start <= t < start + 0.95) for start in sent) <= 4
