@@ -27,10 +27,9 @@ from airflow_provider_wistia import __version__
 from airflow_provider_wistia.hooks.policy import (
     acall_with_retries,
     auth_header_value,
-    check_status,
     clean_params,
-    decode_body,
     endpoint_path,
+    read_answer,
     retrying_options,
     transport_failure,
 )
@@ -111,24 +110,7 @@ class WistiaAsyncClient:
                 ) from None
             finally:
                 limiter.release(slot)
-            content_type = response.headers.get("Content-Type")
-            check_status(
-                status=response.status_code,
-                method=method,
-                display=display,
-                content=response.content,
-                content_type=content_type,
-                retry_after_header=response.headers.get("Retry-After"),
-                resent_after_possible_apply=resent_after_possible_apply,
-            )
-            return decode_body(
-                status=response.status_code,
-                content=response.content,
-                content_type=content_type,
-                method=method,
-                display=display,
-                response_format=response_format,
-            )
+            return read_answer(response, method, display, response_format, resent_after_possible_apply)
 
         return await acall_with_retries(attempt, AsyncRetrying(**retrying_options(settings)))
 

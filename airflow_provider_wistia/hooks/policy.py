@@ -26,7 +26,7 @@ import datetime as dt
 import json
 import logging
 import random
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from email.utils import parsedate_to_datetime
 from typing import Any
 
@@ -233,42 +233,82 @@ def transport_failure(
     return Retryable(error, may_have_applied=not never_sent) if resend else error
 
 
+class _Resends:
+    """What one logical call learned from its failed attempts (shared by the sync and async loops)."""
+
+    def __init__(self) -> None:
+        self.maybe_applied = False  # an earlier attempt may have been applied by the server
+
+    def failed(self, exc: Retryable) -> Retryable:
+        self.maybe_applied = self.maybe_applied or exc.may_have_applied
+        return exc
+
+    @staticmethod
+    def outcome(exc: Exception) -> None:
+        """End a call that raised: an exhausted retry raises its error; a resent DELETE's 404 is None."""
+        if isinstance(exc, AlreadyDeleted):
+            log.info("%s answered 404 after a resend: the first attempt deleted it.", exc)
+            return None
+        raise exc.error if isinstance(exc, Retryable) else exc
+
+
 def call_with_retries(attempt: Callable[[bool], Any], retrying: Any) -> Any:
     """Run ``attempt(resent_after_possible_apply)`` under a tenacity ``Retrying``; return its result.
 
     Turns an exhausted :class:`Retryable` into its error and :class:`AlreadyDeleted` into None.
     """
-    maybe_applied = False
+    resends = _Resends()
     try:
         for try_ in retrying:
             with try_:
                 try:
-                    return attempt(maybe_applied)
+                    return attempt(resends.maybe_applied)
                 except Retryable as exc:
-                    maybe_applied = maybe_applied or exc.may_have_applied
-                    raise
-    except Retryable as exc:
-        raise exc.error from None
-    except AlreadyDeleted as gone:
-        log.info("%s answered 404 after a resend: the first attempt deleted it.", gone)
-        return None
+                    raise resends.failed(exc) from None
+    except (Retryable, AlreadyDeleted) as exc:
+        return resends.outcome(exc)
     raise AssertionError("unreachable")  # pragma: no cover
 
 
-async def acall_with_retries(attempt: Callable[[bool], Any], retrying: Any) -> Any:
+async def acall_with_retries(attempt: Callable[[bool], Awaitable[Any]], retrying: Any) -> Any:
     """:func:`call_with_retries` for a coroutine ``attempt`` under tenacity's ``AsyncRetrying``."""
-    maybe_applied = False
+    resends = _Resends()
     try:
         async for try_ in retrying:
             with try_:
                 try:
-                    return await attempt(maybe_applied)
+                    return await attempt(resends.maybe_applied)
                 except Retryable as exc:
-                    maybe_applied = maybe_applied or exc.may_have_applied
-                    raise
-    except Retryable as exc:
-        raise exc.error from None
-    except AlreadyDeleted as gone:
-        log.info("%s answered 404 after a resend: the first attempt deleted it.", gone)
-        return None
+                    raise resends.failed(exc) from None
+    except (Retryable, AlreadyDeleted) as exc:
+        return resends.outcome(exc)
     raise AssertionError("unreachable")  # pragma: no cover
+
+
+def read_answer(
+    response: Any, method: str, display: str, response_format: str, resent_after_possible_apply: bool
+) -> Any:
+    """The decoded body of a ``requests`` or ``httpx`` response, or its typed error.
+
+    Both libraries' responses have ``status_code``, ``content`` and ``headers``; see
+    :func:`check_status` and :func:`decode_body`.
+    """
+    status, content, headers = response.status_code, response.content, response.headers
+    content_type = headers.get("Content-Type")
+    check_status(
+        status=status,
+        method=method,
+        display=display,
+        content=content,
+        content_type=content_type,
+        retry_after_header=headers.get("Retry-After"),
+        resent_after_possible_apply=resent_after_possible_apply,
+    )
+    return decode_body(
+        status=status,
+        content=content,
+        content_type=content_type,
+        method=method,
+        display=display,
+        response_format=response_format,
+    )

@@ -28,10 +28,9 @@ from airflow_provider_wistia.hooks.multipart import StreamingMultipart
 from airflow_provider_wistia.hooks.policy import (
     auth_header_value,
     call_with_retries,
-    check_status,
     clean_params,
-    decode_body,
     endpoint_path,
+    read_answer,
     retrying_options,
     transport_failure,
 )
@@ -287,26 +286,7 @@ class WistiaHook(WistiaDataApiMixin, BaseHook):
         resent_after_possible_apply: bool,
         response_format: str,
     ) -> Any:
-        content_type = response.headers.get("Content-Type")
-        check_status(
-            status=response.status_code,
-            method=method,
-            display=display,
-            content=response.content,
-            content_type=content_type,
-            retry_after_header=response.headers.get("Retry-After"),
-            resent_after_possible_apply=resent_after_possible_apply,
-        )
-        if response_format != "json":
-            return response.text
-        return decode_body(
-            status=response.status_code,
-            content=response.content,
-            content_type=content_type,
-            method=method,
-            display=display,
-            response_format=response_format,
-        )
+        return read_answer(response, method, display, response_format, resent_after_possible_apply)
 
     @staticmethod
     def _transport_error(method: str, display: str, exc: Exception) -> WistiaServerError:
