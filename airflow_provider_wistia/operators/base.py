@@ -33,7 +33,13 @@ def blank_to_none(value: Any) -> Any:
 
 
 class WistiaBaseOperator(BaseOperator):
-    """Base of the provider's operators.
+    """Base of the provider's operators: every one has the same shape.
+
+    A subclass implements :meth:`call` (the hook call(s) it makes, given the hook) and, if it
+    does more once the call has answered (wait for a job, annotate asset events), :meth:`finish`.
+    ``execute`` lives only in the base classes: here, in :class:`WistiaLinkedOperator` (which
+    stores the "Wistia" link) and in :class:`WistiaDeleteOperator` (which applies ``missing_ok``).
+    The value returned is the task's XCom.
 
     :param wistia_conn_id: Airflow connection of type ``wistia`` (default ``wistia_default``).
     """
@@ -50,37 +56,49 @@ class WistiaBaseOperator(BaseOperator):
         """Built on first use inside ``execute``: no connection lookup at DAG parse time."""
         return WistiaHook(wistia_conn_id=self.wistia_conn_id)
 
+    @abstractmethod
+    def call(self, hook: WistiaHook) -> Any:
+        """The hook call(s) this operator makes; the answer goes to :meth:`finish`."""
+
+    def finish(self, context: Any, result: Any) -> Any:
+        """What the task returns once :meth:`call` has answered (by default that answer).
+
+        Operators that wait for Wistia (processing, background jobs) wait or defer here.
+        """
+        return result
+
+    def execute(self, context: Any) -> Any:
+        return self.finish(context, self.call(self.hook))
+
 
 class WistiaLinkedOperator(WistiaBaseOperator):
     """An operator about one media or project: shows a "Wistia" link to it.
 
     Subclasses set ``link_kind`` (``"medias"`` or ``"projects"``) and implement :meth:`call`;
-    ``execute`` runs it and links the object its answer names or, failing that, the id held
-    in the attribute named by ``link_field``.
+    ``execute`` runs it and links the object its answer names (unless ``link_from_result`` is
+    False: the answer is e.g. a subfolder, not the linked kind) or, failing that, the id held
+    in the attribute named by ``link_field``. The link is stored before :meth:`finish` runs.
     """
 
     operator_extra_links = (WistiaLink(),)
     link_kind = "medias"
     link_field: str | None = None
+    link_from_result = True
 
     def link_to(self, context: Any, kind: str, hashed_id: str | None) -> None:
         WistiaLink.persist(context, kind, hashed_id)
-
-    @abstractmethod
-    def call(self, hook: WistiaHook) -> Any:
-        """The one hook call this operator makes; its JSON answer is the task's XCom value."""
 
     def execute(self, context: Any) -> Any:
         fallback = getattr(self, self.link_field, None) if self.link_field else None
         linked = fallback if isinstance(fallback, str) else None
         try:
             result = self.call(self.hook)
-            linked = hashed_id_of(result) or linked
-            return result
+            linked = (hashed_id_of(result) if self.link_from_result else None) or linked
         finally:
             # Always store the link (empty when there is nothing to link), even when the call
             # failed: Airflow reads it back for every finished task.
             self.link_to(context, self.link_kind, linked)
+        return self.finish(context, result)
 
 
 class WistiaProjectOperator(WistiaLinkedOperator):
@@ -110,9 +128,14 @@ class WistiaMediaOperator(WistiaLinkedOperator):
 class WistiaDeleteOperator(WistiaBaseOperator):
     """Shared shape of the delete operators: ``missing_ok`` turns a 404 into success.
 
+    Subclasses implement :meth:`call` (the delete) and set ``subject``, a description of the
+    deleted object formatted with the operator's attributes, e.g. ``"Media {media_id!r}"``.
+
     :param missing_ok: if True, an object that is already gone is not an error, so a
         rerun of a clean-up DAG succeeds; the task then returns None.
     """
+
+    subject = "The object"
 
     def __init__(self, *, missing_ok: bool = False, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -126,3 +149,7 @@ class WistiaDeleteOperator(WistiaBaseOperator):
                 raise
             self.log.info("%s is already gone; missing_ok=True, so this is a success.", what)
             return None
+
+    def execute(self, context: Any) -> Any:
+        what = self.subject.format(**vars(self))
+        return self.finish(context, self.delete(what, lambda: self.call(self.hook)))

@@ -53,8 +53,8 @@ class WistiaListMediasOperator(WistiaBaseOperator):
         self.media_type = media_type
         self.hashed_id = hashed_id
 
-    def execute(self, context: Any) -> list[dict[str, Any]]:
-        return self.hook.list_medias(
+    def call(self, hook: WistiaHook) -> Any:
+        return hook.list_medias(
             project_id=self.project_id,
             name=blank_to_none(self.name),
             media_type=blank_to_none(self.media_type),
@@ -117,13 +117,14 @@ class WistiaDeleteMediaOperator(WistiaDeleteOperator):
     """
 
     template_fields: Sequence[str] = ("media_id",)
+    subject = "Media {media_id!r}"
 
     def __init__(self, *, media_id: str, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.media_id = media_id
 
-    def execute(self, context: Any) -> Any:
-        return self.delete(f"Media {self.media_id!r}", lambda: self.hook.delete_media(self.media_id))
+    def call(self, hook: WistiaHook) -> Any:
+        return hook.delete_media(self.media_id)
 
 
 class WistiaCopyMediaOperator(WistiaMediaOperator):

@@ -25,8 +25,8 @@ class WistiaListProjectsOperator(WistiaBaseOperator):
     :param wistia_conn_id: Airflow connection of type ``wistia``.
     """
 
-    def execute(self, context: Any) -> list[dict[str, Any]]:
-        return self.hook.list_projects()
+    def call(self, hook: WistiaHook) -> Any:
+        return hook.list_projects()
 
 
 class WistiaGetProjectOperator(WistiaProjectOperator):
@@ -156,13 +156,14 @@ class WistiaDeleteProjectOperator(WistiaDeleteOperator):
     """
 
     template_fields: Sequence[str] = ("project_id",)
+    subject = "Project {project_id!r}"
 
     def __init__(self, *, project_id: str, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.project_id = project_id
 
-    def execute(self, context: Any) -> Any:
-        return self.delete(f"Project {self.project_id!r}", lambda: self.hook.delete_project(self.project_id))
+    def call(self, hook: WistiaHook) -> Any:
+        return hook.delete_project(self.project_id)
 
 
 class WistiaCopyProjectOperator(WistiaProjectOperator):

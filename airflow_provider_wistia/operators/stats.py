@@ -78,8 +78,7 @@ class WistiaExportStatsOperator(WistiaLinkedOperator):
         )
         return export.run()
 
-    def execute(self, context: Any) -> Any:
-        result = super().execute(context)
+    def finish(self, context: Any, result: Any) -> Any:
         # Tell downstream (asset-scheduled) DAGs which file is fresh: the asset event carries it.
         for outlet in self.outlets or ():
             if type(outlet).__name__ == "Asset":

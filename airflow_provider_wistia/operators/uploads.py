@@ -89,8 +89,8 @@ class WistiaUploadMediaOperator(WistiaLinkedOperator):
         self.log.info("Uploaded media %s (status %s).", hashed_id_of(media), media.get("status"))
         return media
 
-    def execute(self, context: Any) -> Any:
-        media = super().execute(context)  # upload and link
+    def finish(self, context: Any, media: Any) -> Any:
+        """After the upload (and its link): wait for ``ready`` if asked."""
         media_id = hashed_id_of(media)
         if not self.wait_for_ready:
             return media
