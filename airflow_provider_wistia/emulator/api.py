@@ -25,6 +25,8 @@ class Call:
     method: str
     params: Params
     base: str
+    body_kind: str = "none"  # none, json, form or multipart
+    json_body: Any = None
 
     def sort(self) -> tuple[str | None, bool]:
         sort_by = self.params.get_str("sort_by") or None

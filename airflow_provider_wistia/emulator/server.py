@@ -103,6 +103,8 @@ class RequestHandler(BaseHTTPRequestHandler):
     timeout = 300
     server: EmulatorServer
     files: list[FilePart]
+    body_kind = "none"  # what the request body was: none, json, form or multipart
+    json_body: Any = None  # the decoded JSON body, for endpoints that take one whole
     _logged = True
 
     # -- connection plumbing ---------------------------------------------------------------
@@ -240,7 +242,9 @@ class RequestHandler(BaseHTTPRequestHandler):
         """(query params, body params); parse errors are raised after the body was drained."""
         ctype = (self.headers.get("Content-Type") or "").lower()
         body = Params()
+        self.body_kind, self.json_body = "none", None
         if ctype.startswith("multipart/form-data"):
+            self.body_kind = "multipart"
             boundary = self.headers.get_param("boundary", header="Content-Type")
             if not isinstance(boundary, str) or not boundary:
                 reader.drain()
@@ -258,11 +262,14 @@ class RequestHandler(BaseHTTPRequestHandler):
         if raw.strip():
             if "json" in ctype or (not ctype and raw.lstrip()[:1] in (b"{", b"[")):
                 try:
-                    body.add_json(json.loads(raw))
+                    self.json_body = json.loads(raw)
                 except (ValueError, UnicodeDecodeError) as exc:
                     raise ApiError(400, {"error": "Request body is not valid JSON."}) from exc
+                body.add_json(self.json_body)
+                self.body_kind = "json"
             else:
                 body.add_query(raw.decode("utf-8", "replace"))
+                self.body_kind = "form"
         return Params.from_query(query), body
 
     def _admit(
@@ -331,7 +338,7 @@ class RequestHandler(BaseHTTPRequestHandler):
         if token is None or token not in emu.tokens:
             return Response(401, UNAUTHORIZED, xml_root="hash"), fmt
         method = self.command
-        override = (params.get_str("_method") or "").upper()
+        override = (params.get_str("_method") or self.headers.get("X-HTTP-Method-Override") or "").upper()
         if method == "POST" and override in ("PUT", "DELETE", "PATCH"):
             method = override
         if method == "PATCH":
@@ -350,7 +357,8 @@ class RequestHandler(BaseHTTPRequestHandler):
         else:
             handler = resolved[0]["GET" if method == "HEAD" else method]
             try:
-                resp = handler(Call(method, params, self._base()), *resolved[1])
+                call = Call(method, params, self._base(), self.body_kind, self.json_body)
+                resp = handler(call, *resolved[1])
             except ApiError as exc:
                 resp = error_response(exc)
         return self._after(fault, resp), fmt

@@ -25,6 +25,7 @@ class WistiaDataApiMixin:
             *,
             params: dict[str, Any] | None = None,
             data: dict[str, Any] | None = None,
+            json: Any = None,
             response_format: str = "json",
         ) -> Any: ...
 

@@ -33,6 +33,7 @@ from airflow_provider_wistia.exceptions import (
     describe_error_body,
     error_for_status,
 )
+from airflow_provider_wistia.hooks.encoding import check_json_body, encode_fields
 from airflow_provider_wistia.hooks.endpoints import WistiaDataApiMixin
 from airflow_provider_wistia.hooks.multipart import StreamingMultipart
 from airflow_provider_wistia.hooks.settings import WistiaSettings, settings_from_connection
@@ -103,17 +104,6 @@ def _connection_not_established(exc: requests.RequestException) -> bool:
         return True
     reason = getattr(exc.args[0], "reason", None) if exc.args else None
     return isinstance(reason, (urllib3.exceptions.NewConnectionError, urllib3.exceptions.ConnectTimeoutError))
-
-
-def _form_value(value: Any) -> Any:
-    """Wistia's form parameters take booleans as "1"/"0" (as in its original docs)."""
-    if isinstance(value, bool):
-        return "1" if value else "0"
-    return value
-
-
-def _clean(params: dict[str, Any]) -> dict[str, Any]:
-    return {key: _form_value(value) for key, value in params.items() if value is not None}
 
 
 class WistiaHook(WistiaDataApiMixin, BaseHook):
@@ -206,13 +196,17 @@ class WistiaHook(WistiaDataApiMixin, BaseHook):
         *,
         params: dict[str, Any] | None = None,
         data: dict[str, Any] | None = None,
+        json: Any = None,
         response_format: str = "json",
     ) -> Any:
         """Call any Data API endpoint, e.g. ``request("GET", "medias/abc123/captions")``.
 
         ``path`` is relative to ``/v1`` (a leading ``/v1/`` and a ``.json``/``.xml`` extension
         are accepted). ``response_format="xml"`` asks for the ``.xml`` representation and
-        returns its text. GET parameters go in the query string, others in a form body.
+        returns its text. GET parameters go in the query string, others in a form body
+        (``data``) or a JSON body (``json``, needed for nested objects such as customizations).
+        List values are sent as ``name[]=v``; a nested dict in ``params``/``data`` is a
+        :class:`WistiaConfigError`. An empty 200 body (Wistia sends them, e.g. captions) is ``None``.
         """
         if response_format not in ("json", "xml"):
             raise WistiaConfigError(f"response_format must be 'json' or 'xml', got {response_format!r}.")
@@ -225,20 +219,27 @@ class WistiaHook(WistiaDataApiMixin, BaseHook):
         display = f"/v1/{rel}.{response_format}"
         url = self.settings.base_url + display
         method = method.upper()
+        if json is not None:
+            check_json_body(json)
+            if method in ("GET", "HEAD"):
+                raise WistiaConfigError(f"json= cannot be sent with {method}; use params= instead.")
+            if data:
+                raise WistiaConfigError("Pass either data= (form body) or json= (JSON body), not both.")
         if method == "GET":
             return self._call(
                 method,
                 url,
                 display,
-                params=_clean({**(params or {}), **(data or {})}),
+                params=encode_fields({**(params or {}), **(data or {})}, where="params"),
                 response_format=response_format,
             )
         return self._call(
             method,
             url,
             display,
-            params=_clean(params or {}),
-            data=_clean(data or {}),
+            params=encode_fields(params, where="params"),
+            data=encode_fields(data, where="data"),
+            json=json,
             response_format=response_format,
         )
 
@@ -250,6 +251,7 @@ class WistiaHook(WistiaDataApiMixin, BaseHook):
         *,
         params: dict[str, Any] | None = None,
         data: dict[str, Any] | None = None,
+        json: Any = None,
         body: Callable[[], StreamingMultipart] | None = None,
         response_format: str = "json",
         authenticated: bool = True,
@@ -259,7 +261,9 @@ class WistiaHook(WistiaDataApiMixin, BaseHook):
         idempotent = method in IDEMPOTENT_METHODS
         wire_method, wire_data = method, data
         if settings.method_override and method in ("PUT", "DELETE"):
-            wire_method, wire_data = "POST", {**(data or {}), "_method": method.lower()}
+            # A JSON body carries no form field: the override then rides in a header (Rack reads both).
+            wire_method = "POST"
+            wire_data = data if json is not None else {**(data or {}), "_method": method.lower()}
         retrying = Retrying(
             stop=stop_after_attempt(settings.max_retries + 1),
             wait=self._wait_before_retry,
@@ -278,6 +282,7 @@ class WistiaHook(WistiaDataApiMixin, BaseHook):
                         idempotent,
                         params=params,
                         data=wire_data,
+                        json=json,
                         body=body,
                         response_format=response_format,
                         authenticated=authenticated,
@@ -299,6 +304,7 @@ class WistiaHook(WistiaDataApiMixin, BaseHook):
         body: Callable[[], StreamingMultipart] | None,
         response_format: str,
         authenticated: bool,
+        json: Any = None,
     ) -> Any:
         session = self.get_conn()
         limiter = self.rate_limiter
@@ -308,6 +314,8 @@ class WistiaHook(WistiaDataApiMixin, BaseHook):
         if body is not None:
             stream = body()
             payload, headers = stream, {"Content-Type": stream.content_type}
+        if wire_method != method:
+            headers["X-HTTP-Method-Override"] = method
         slot = limiter.acquire() if authenticated else None
         try:
             with self._count_lock:  # += is not atomic across the threads sharing a hook
@@ -317,6 +325,7 @@ class WistiaHook(WistiaDataApiMixin, BaseHook):
                 url,
                 params=params,
                 data=payload,
+                json=json,
                 headers=headers,
                 auth=self._auth if authenticated else None,
                 timeout=(min(10.0, settings.timeout), settings.timeout),
@@ -441,12 +450,13 @@ class WistiaHook(WistiaDataApiMixin, BaseHook):
         """Upload a local file (streamed) or import one from a URL; returns the new (queued) media."""
         if (file_path is None) == (url is None):
             raise WistiaConfigError("upload_media needs exactly one of file_path or url.")
-        fields = _clean(
+        fields = encode_fields(
             {
                 "project_id": require_id("project_id", project_id) if project_id is not None else None,
                 "name": name,
                 "description": description,
-            }
+            },
+            where="data",
         )
         target = self.settings.upload_url
         if url is not None:
