@@ -63,6 +63,10 @@ class WistiaMediaFailedError(WistiaError, AirflowFailException):
     """A media reached a failure status (Wistia could not process it): fail at once, no retries."""
 
 
+class WistiaJobFailedError(WistiaError, AirflowFailException):
+    """A background job (archive, restore, move, swap, trim...) ended ``failed``: fail at once, no retries."""
+
+
 def describe_error_body(body: bytes | str | None, content_type: str | None = None) -> str:
     """Return Wistia's error text from any response body, never raising.
 

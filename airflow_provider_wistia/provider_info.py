@@ -63,7 +63,19 @@ CONN_FIELDS: dict[str, Any] = {
 
 _OPERATOR_MODULES = [
     f"airflow_provider_wistia.operators.{name}"
-    for name in ("projects", "sharings", "medias", "stats", "uploads", "account")
+    for name in (
+        "projects",
+        "sharings",
+        "medias",
+        "stats",
+        "uploads",
+        "account",
+        "api",
+        "captions",
+        "customizations",
+        "jobs",
+        "library",
+    )
 ]
 
 
@@ -83,10 +95,22 @@ def provider_info() -> dict[str, Any]:
         "hooks": [{"integration-name": "Wistia", "python-modules": ["airflow_provider_wistia.hooks.wistia"]}],
         "operators": [{"integration-name": "Wistia", "python-modules": _OPERATOR_MODULES}],
         "sensors": [
-            {"integration-name": "Wistia", "python-modules": ["airflow_provider_wistia.sensors.wistia"]}
+            {
+                "integration-name": "Wistia",
+                "python-modules": [
+                    "airflow_provider_wistia.sensors.wistia",
+                    "airflow_provider_wistia.sensors.jobs",
+                ],
+            }
         ],
         "triggers": [
-            {"integration-name": "Wistia", "python-modules": ["airflow_provider_wistia.triggers.wistia"]}
+            {
+                "integration-name": "Wistia",
+                "python-modules": [
+                    "airflow_provider_wistia.triggers.wistia",
+                    "airflow_provider_wistia.triggers.jobs",
+                ],
+            }
         ],
         "connection-types": [
             {

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from abc import abstractmethod
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from functools import cached_property
 from typing import Any, TypeVar
 
 from airflow.sdk import BaseOperator
 
-from airflow_provider_wistia.exceptions import WistiaNotFoundError
+from airflow_provider_wistia.exceptions import WistiaConfigError, WistiaNotFoundError
 from airflow_provider_wistia.hooks.wistia import WistiaHook
 from airflow_provider_wistia.operators.links import WistiaLink
 
@@ -30,6 +30,20 @@ def hashed_id_of(obj: Any) -> str | None:
 def blank_to_none(value: Any) -> Any:
     """An optional text argument that rendered blank means "not given"."""
     return None if isinstance(value, str) and not value.strip() else value
+
+
+def check_extra_fields(extra_fields: Any, named: Collection[str] = ()) -> dict[str, Any]:
+    """``extra_fields`` of a create/update operator: fields sent to Wistia as they are, so a
+    field Wistia adds needs no new release. Must be a dict; may not repeat a named argument."""
+    if extra_fields is None:
+        return {}
+    if not isinstance(extra_fields, dict) or not all(isinstance(key, str) for key in extra_fields):
+        raise WistiaConfigError(
+            f"extra_fields must be a dict of field names to values, got {extra_fields!r}."
+        )
+    if clash := sorted(set(extra_fields) & set(named)):
+        raise WistiaConfigError(f"extra_fields repeats {clash}: pass them as the operator's own arguments.")
+    return dict(extra_fields)
 
 
 class WistiaBaseOperator(BaseOperator):
