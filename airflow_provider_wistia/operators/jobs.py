@@ -149,21 +149,24 @@ _WAIT_PARAMS = """:param wait_for_completion: return only once the background jo
 class WistiaArchiveMediasOperator(WistiaJobOperator):
     __doc__ = f"""Archive medias (``PUT /medias/archive``); returns Wistia's answer(s) with the job(s).
 
-    More than 100 ids are sent in requests of 100 (the hook splits them).
+    More than 100 ids are sent in requests of 100 (the hook splits them), so the answer is a
+    list (one per request). Ids Wistia refused are in its ``partial_errors``.
 
     :param media_ids: hashed ids of the medias (templated; a list, or its JSON / Python text).
+    :param strict: fail (``WistiaPartialError``) when Wistia refused some of the medias.
     {_WAIT_PARAMS}
     :param wistia_conn_id: Airflow connection of type ``wistia``.
     """
 
     template_fields: Sequence[str] = ("media_ids",)
 
-    def __init__(self, *, media_ids: Sequence[str] | str, **kwargs: Any) -> None:
+    def __init__(self, *, media_ids: Sequence[str] | str, strict: bool = False, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.media_ids = media_ids
+        self.strict = strict
 
     def call(self, hook: WistiaHook) -> Any:
-        return hook.archive_medias(media_id_list("media_ids", self.media_ids))
+        return hook.archive_medias(media_id_list("media_ids", self.media_ids), strict=self.strict)
 
 
 class WistiaRestoreMediasOperator(WistiaJobOperator, WistiaLinkedOperator):
@@ -171,6 +174,7 @@ class WistiaRestoreMediasOperator(WistiaJobOperator, WistiaLinkedOperator):
 
     :param media_ids: hashed ids of the archived medias (templated; a list, or its text).
     :param project_id: hashed id of the project to restore them into (templated).
+    :param strict: fail (``WistiaPartialError``) when Wistia refused some of the medias.
     {_WAIT_PARAMS}
     :param wistia_conn_id: Airflow connection of type ``wistia``.
     """
@@ -180,13 +184,17 @@ class WistiaRestoreMediasOperator(WistiaJobOperator, WistiaLinkedOperator):
     link_field = "project_id"
     link_from_result = False
 
-    def __init__(self, *, media_ids: Sequence[str] | str, project_id: str, **kwargs: Any) -> None:
+    def __init__(
+        self, *, media_ids: Sequence[str] | str, project_id: str, strict: bool = False, **kwargs: Any
+    ) -> None:
         super().__init__(**kwargs)
         self.media_ids = media_ids
         self.project_id = project_id
+        self.strict = strict
 
     def call(self, hook: WistiaHook) -> Any:
-        return hook.restore_medias(media_id_list("media_ids", self.media_ids), self.project_id)
+        ids = media_id_list("media_ids", self.media_ids)
+        return hook.restore_medias(ids, self.project_id, strict=self.strict)
 
 
 class WistiaMoveMediasOperator(WistiaJobOperator, WistiaLinkedOperator):

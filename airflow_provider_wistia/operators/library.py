@@ -54,24 +54,21 @@ class WistiaCreateSubfolderOperator(WistiaLinkedOperator):
 
 
 class WistiaCreateTagOperator(WistiaBaseOperator):
-    """Create a tag in the account; returns it. Tag medias with ``WistiaUpdateMediaOperator``
-    or ``WistiaApiOperator``.
+    """Create a tag in the account; returns it (a tag is only a name, so there are no other
+    fields). Tag medias with ``WistiaUpdateMediaOperator(tags=...)``.
 
     :param name: the tag (templated).
-    :param extra_fields: more fields for Wistia, sent as they are (templated).
     :param wistia_conn_id: Airflow connection of type ``wistia``.
     """
 
-    template_fields: Sequence[str] = ("name", "extra_fields")
+    template_fields: Sequence[str] = ("name",)
 
-    def __init__(self, *, name: str, extra_fields: dict[str, Any] | None = None, **kwargs: Any) -> None:
+    def __init__(self, *, name: str, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.name = name
-        self.extra_fields = extra_fields
 
     def call(self, hook: WistiaHook) -> Any:
-        fields = check_extra_fields(self.extra_fields, ("name",))
-        return hook.create_tag(require_text("name", self.name), **fields)
+        return hook.create_tag(require_text("name", self.name))
 
 
 class WistiaCreateChannelEpisodeOperator(WistiaMediaOperator):
