@@ -66,6 +66,13 @@ def parse_id_list(field: str, value: Any, what: str = "hashed ids") -> list[str]
     return list(value)
 
 
+def require_choice(field: str, value: Any, choices: tuple[str, ...]) -> str:
+    """One of a fixed set of option values, such as ``if_exists``."""
+    if value not in choices:
+        raise WistiaConfigError(f"{field} must be one of {', '.join(choices)}, got {value!r}.")
+    return str(value)
+
+
 def require_text(field: str, value: Any) -> str:
     """A required, non-blank string such as a project name or an email."""
     if not isinstance(value, str) or not value.strip():

@@ -13,7 +13,7 @@ from airflow_provider_wistia.operators.base import (
     blank_to_none,
     check_extra_fields,
 )
-from airflow_provider_wistia.validation import require_text
+from airflow_provider_wistia.validation import require_choice, require_text
 
 CAPTIONS_IF_EXISTS = ("fail", "replace")
 
@@ -47,20 +47,16 @@ class WistiaCreateCaptionsOperator(WistiaMediaOperator):
         **kwargs: Any,
     ) -> None:
         super().__init__(media_id=media_id, **kwargs)
-        if if_exists not in CAPTIONS_IF_EXISTS:
-            raise WistiaConfigError(
-                f"if_exists must be one of {', '.join(CAPTIONS_IF_EXISTS)}, got {if_exists!r}."
-            )
-        if if_exists == "replace" and blank_to_none(language) is None:
-            raise WistiaConfigError("if_exists='replace' needs the captions' language.")
+        self.if_exists = require_choice("if_exists", if_exists, CAPTIONS_IF_EXISTS)
         self.caption_file = caption_file
         self.language = language
-        self.if_exists = if_exists
         self.extra_fields = extra_fields
 
     def call(self, hook: WistiaHook) -> Any:
         extra = check_extra_fields(self.extra_fields, ("caption_file", "language"))
         language = blank_to_none(self.language)
+        if self.if_exists == "replace" and language is None:
+            raise WistiaConfigError("if_exists='replace' needs the captions' language to replace them.")
         try:
             return hook.create_captions(self.media_id, self.caption_file, language=language, **extra)
         except WistiaClientError as exc:

@@ -12,7 +12,9 @@ from airflow_provider_wistia.operators.base import (
     WistiaMediaOperator,
     check_extra_fields,
 )
-from airflow_provider_wistia.validation import require_text
+from airflow_provider_wistia.validation import require_choice, require_text
+
+TAG_IF_EXISTS = ("fail", "reuse")
 
 
 class WistiaCreateSubfolderOperator(WistiaLinkedOperator):
@@ -58,17 +60,26 @@ class WistiaCreateTagOperator(WistiaBaseOperator):
     fields). Tag medias with ``WistiaUpdateMediaOperator(tags=...)``.
 
     :param name: the tag (templated).
+    :param if_exists: when the account has that tag already: ``"fail"`` (Wistia's answer) or
+        ``"reuse"`` it (returned as listed; makes retries and reruns safe).
     :param wistia_conn_id: Airflow connection of type ``wistia``.
     """
 
     template_fields: Sequence[str] = ("name",)
 
-    def __init__(self, *, name: str, **kwargs: Any) -> None:
+    def __init__(self, *, name: str, if_exists: str = "fail", **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.name = name
+        self.if_exists = require_choice("if_exists", if_exists, TAG_IF_EXISTS)
 
     def call(self, hook: WistiaHook) -> Any:
-        return hook.create_tag(require_text("name", self.name))
+        name = require_text("name", self.name)
+        if self.if_exists == "reuse":
+            existing = next((tag for tag in hook.list_tags() if tag.get("name") == name), None)
+            if existing is not None:
+                self.log.info("Reusing the existing tag %r.", name)
+                return existing
+        return hook.create_tag(name)
 
 
 class WistiaCreateChannelEpisodeOperator(WistiaMediaOperator):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from airflow_provider_wistia.exceptions import WistiaConfigError, WistiaError
+from airflow_provider_wistia.exceptions import WistiaError
 from airflow_provider_wistia.hooks.wistia import WistiaHook
 from airflow_provider_wistia.operators.base import (
     WistiaBaseOperator,
@@ -14,7 +14,7 @@ from airflow_provider_wistia.operators.base import (
     WistiaProjectOperator,
     blank_to_none,
 )
-from airflow_provider_wistia.validation import require_text
+from airflow_provider_wistia.validation import require_choice, require_text
 
 IF_EXISTS_CHOICES = ("create", "reuse", "fail")
 
@@ -70,17 +70,13 @@ class WistiaCreateProjectOperator(WistiaLinkedOperator):
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
-        if if_exists not in IF_EXISTS_CHOICES:
-            raise WistiaConfigError(
-                f"if_exists must be one of {', '.join(IF_EXISTS_CHOICES)}, got {if_exists!r}."
-            )
         self.name = name
         self.description = description
         self.admin_email = admin_email
         self.public = public
         self.anonymous_can_upload = anonymous_can_upload
         self.anonymous_can_download = anonymous_can_download
-        self.if_exists = if_exists
+        self.if_exists = require_choice("if_exists", if_exists, IF_EXISTS_CHOICES)
 
     def call(self, hook: WistiaHook) -> Any:
         name = require_text("name", self.name)
