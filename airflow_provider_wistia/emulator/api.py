@@ -13,9 +13,11 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlparse
+from urllib.parse import unquote, urlparse
 
+from .catalog import CatalogApi
 from .common import ApiError, BadRequestError, Params, Response, media_not_found, paging, parse_int
+from .jobs import JobsApi
 from .models import media_stats_json, stats_api_media_json
 from .state import Store
 
@@ -43,6 +45,8 @@ class DataApi:
 
     def __init__(self, store: Store) -> None:
         self.store = store
+        self.jobs = JobsApi(store)
+        self.catalog = CatalogApi(store)
         table: list[tuple[str, dict[str, Handler]]] = [
             (r"projects", {"GET": self.projects_list, "POST": self.project_create}),
             (
@@ -67,13 +71,15 @@ class DataApi:
             (rf"stats/projects/{_HID}", {"GET": self.stats_project}),
             (rf"stats/medias/{_HID}", {"GET": self.stats_media}),
         ]
+        # The newer endpoint groups go first: "medias/archive" must not be read as "medias/<id>".
+        table = [*self.jobs.routes(), *self.catalog.routes(), *table]
         self.routes = [(re.compile(f"^{pattern}$"), methods) for pattern, methods in table]
 
     def resolve(self, path: str) -> tuple[dict[str, Handler], tuple[str, ...]] | None:
         for pattern, methods in self.routes:
             match = pattern.match(path)
-            if match:
-                return methods, match.groups()
+            if match:  # percent-decoded: a tag name or a domain may need escaping in the path
+                return methods, tuple(unquote(group) for group in match.groups())
         return None
 
     # -- projects --------------------------------------------------------------------------
@@ -178,6 +184,7 @@ class DataApi:
             archived=p.get_bool("archived"),
             sort_by=sort_by,
             asc=asc,
+            tags=p.get_list("tags") or None,
         )
         return Response(body=body, xml_root="medias")
 
@@ -186,12 +193,23 @@ class DataApi:
 
     def media_update(self, call: Call, hid: str) -> Response:
         p = call.params
-        body = self.store.update_media(
-            hid,
-            p.get_str("name", "media[name]"),
-            p.get_str("description", "media[description]"),
-            p.get_str("new_still_media_id", "media[new_still_media_id]"),
-        )
+        tags: list[str] | None = None  # "tags" replaces the media's tags, an empty list removes them all
+        if isinstance(call.json_body, dict) and isinstance(call.json_body.get("tags"), list):
+            tags = [str(tag) for tag in call.json_body["tags"]]
+        elif "tags[]" in p or "tags" in p:
+            tags = p.get_list("tags")
+        with self.store.lock:
+            body = self.store.update_media(
+                hid,
+                p.get_str("name", "media[name]"),
+                p.get_str("description", "media[description]"),
+                p.get_str("new_still_media_id", "media[new_still_media_id]"),
+            )
+            rec = self.store.media(hid)
+            if tags is not None:
+                rec.tags = list(dict.fromkeys(tags))
+                self.catalog.ensure_tags(rec.tags)
+            body["tags"] = [{"name": tag} for tag in rec.tags]
         return Response(body=body, xml_root="media")
 
     def media_delete(self, call: Call, hid: str) -> Response:
@@ -219,7 +237,7 @@ class DataApi:
                 "mediaCount": len(store.medias),
                 "videoLimit": 100_000,
                 "projectCount": len(store.projects),
-                "channelCount": 0,
+                "channelCount": len(self.catalog.channels),
             }
         return Response(body=body, xml_root="account")
 

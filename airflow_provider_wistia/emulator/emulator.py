@@ -15,6 +15,7 @@ from typing import Any
 from .api import DataApi
 from .common import BadRequestError, NotFoundError, RecordedRequest
 from .faults import DEFAULT_RANDOM_KINDS, FaultInjector, RateLimiter
+from .jobs import check_job_lifecycle
 from .models import media_type_for
 from .seed import seed_demo, seed_medias
 from .state import Store
@@ -44,6 +45,8 @@ class WistiaEmulator:
         self.store = Store(account_name, polls_per_step)
         self.store.newer_media_fields = newer_media_fields
         self.api = DataApi(self.store)
+        self.jobs = self.api.jobs  # background jobs: get(), script(), finish_all(), lifecycle
+        self.catalog = self.api.catalog  # tags, subfolders, channels (create_channel), domains, tokens
         self.faults = FaultInjector()
         self.limiter = RateLimiter(rate_limit_per_minute, rate_limit_window_seconds)
         self._log: deque[RecordedRequest] = deque(maxlen=REQUEST_LOG_SIZE)
@@ -122,10 +125,23 @@ class WistiaEmulator:
         tokens: Iterable[str] | None = None,
         account_name: str | None = None,
         newer_media_fields: bool | None = None,
+        job_lifecycle: list[str] | None = None,
+        move_limit: int | None = None,
+        move_window_seconds: float | None = None,
     ) -> None:
         """Change settings at run time. ``newer_media_fields=False`` drops the media ``tags`` and
-        ``subfolder`` keys, for clients with strict parsers written before Wistia added them
-        (wystia 1.2.2 in its default ``RAISE_ON_UNKNOWN_KEY`` mode)."""
+        ``subfolder`` keys and the caption ``id``, for clients with strict parsers written before
+        Wistia added them (wystia 1.2.2 in its default ``RAISE_ON_UNKNOWN_KEY`` mode).
+        ``job_lifecycle`` is the statuses new background jobs go through (default queued, started,
+        finished); ``move_limit``/``move_window_seconds`` set ``PUT /medias/move``'s own throttle
+        (default 10 requests in 300 s)."""
+        if job_lifecycle is not None:
+            check_job_lifecycle(list(job_lifecycle))
+            self.jobs.lifecycle = list(job_lifecycle)
+        if move_limit is not None:
+            self.jobs.move_limit = max(1, int(move_limit))
+        if move_window_seconds is not None:
+            self.jobs.move_window_seconds = float(move_window_seconds)
         if newer_media_fields is not None:
             self.store.newer_media_fields = bool(newer_media_fields)
         if rate_limit_status is not None:
@@ -151,6 +167,9 @@ class WistiaEmulator:
             "polls_per_step": self.store.polls_per_step,
             "account_name": self.store.account_name,
             "newer_media_fields": self.store.newer_media_fields,
+            "job_lifecycle": list(self.jobs.lifecycle),
+            "move_limit": self.jobs.move_limit,
+            "move_window_seconds": self.jobs.move_window_seconds,
             "token_count": len(self.tokens),
         }
 

@@ -323,7 +323,7 @@ class RequestHandler(BaseHTTPRequestHandler):
         fmt = "json"
         head, _, last = rel.rpartition("/")
         if "." in last:
-            last, _, ext = last.partition(".")
+            last, _, ext = last.rpartition(".")  # "example.com.json": the domain, then the format
             rel = f"{head}/{last}" if head else last
             fmt = ext.lower()
         parse_error: ApiError | None = None

@@ -57,10 +57,19 @@ class Store:
         self.polls_per_step = polls_per_step
         self.newer_media_fields = True
         self._rng = random.Random()
+        self._reset_hooks: list[Callable[[], None]] = []
         self.reset()
+
+    def on_reset(self, hook: Callable[[], None]) -> None:
+        """Also call ``hook`` (under the lock) whenever the store is wiped: state kept elsewhere."""
+        self._reset_hooks.append(hook)
+        with self.lock:
+            hook()
 
     def reset(self) -> None:
         with self.lock:
+            for hook in self._reset_hooks:
+                hook()
             self.projects: dict[str, ProjectRec] = {}
             self.medias: dict[str, MediaRec] = {}
             self.sharings: dict[str, dict[int, SharingRec]] = {}
@@ -72,9 +81,19 @@ class Store:
 
     # -- helpers ---------------------------------------------------------------------------
     def _new_id(self, kind: str) -> int:
-        value = self._next[kind]
+        value = self._next.setdefault(kind, 1)
         self._next[kind] = value + 1
         return value
+
+    def new_id(self, kind: str) -> int:
+        """The next numeric id of ``kind`` (any name: jobs, subfolders, channels... count apart)."""
+        with self.lock:
+            return self._new_id(kind)
+
+    def new_hid(self) -> str:
+        """A fresh 10-character hashed id, unique across everything in the store."""
+        with self.lock:
+            return self._new_hid()
 
     def _new_hid(self) -> str:
         while True:
@@ -357,6 +376,7 @@ class Store:
         archived: bool | None = None,
         sort_by: str | None = None,
         asc: bool = True,
+        tags: list[str] | None = None,
     ) -> list[dict[str, Any]]:
         with self.lock:
             if hashed_ids is not None:
@@ -373,6 +393,8 @@ class Store:
                 recs = [m for m in recs if m.type == media_type]
             if archived is not None:
                 recs = [m for m in recs if m.archived == archived]
+            if tags:
+                recs = [m for m in recs if set(tags) <= set(m.tags)]  # medias with ALL the tags
             if sort_by or not asc:
                 recs = _sort(recs, _MEDIA_SORT, sort_by, asc)
             if paging is not None:

@@ -10,11 +10,17 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
+from airflow_provider_wistia.hooks.endpoints_catalog import WistiaCatalogMixin
+from airflow_provider_wistia.hooks.endpoints_media_jobs import WistiaMediaJobsMixin
 from airflow_provider_wistia.validation import require_id, require_sharing_id, require_text
 
 
-class WistiaDataApiMixin:
-    """One method per Data API endpoint; every result is the API's JSON, unknown fields kept."""
+class WistiaDataApiMixin(WistiaMediaJobsMixin, WistiaCatalogMixin):
+    """One method per Data API endpoint; every result is the API's JSON, unknown fields kept.
+
+    The newer endpoint groups (background jobs, captions, customizations, tags...) come from
+    the mixins in the ``endpoints_*`` modules.
+    """
 
     if TYPE_CHECKING:
 
@@ -155,13 +161,20 @@ class WistiaDataApiMixin:
         sort_by: str | None = None,
         sort_direction: int | str | None = None,
         per_page: int = 100,
+        hashed_ids: list[str] | None = None,
+        tags: list[str] | None = None,
+        archived: bool | None = None,
     ) -> Iterator[dict[str, Any]]:
-        """Lazily page through medias, optionally filtered by project, name, type or hashed id."""
+        """Lazily page through medias, optionally filtered by project, name, type, hashed id(s),
+        tags (medias carrying ALL of them) or archived state."""
         filters = {
             "project_id": require_id("project_id", project_id) if project_id is not None else None,
             "name": name,
             "type": media_type,
             "hashed_id": require_id("hashed_id", hashed_id) if hashed_id is not None else None,
+            "hashed_ids": None if hashed_ids is None else [require_id("hashed_ids", h) for h in hashed_ids],
+            "tags": [require_text("tags", t) for t in tags] if tags is not None else None,
+            "archived": archived,
             "sort_by": sort_by,
             "sort_direction": sort_direction,
             "per_page": per_page,
@@ -182,8 +195,14 @@ class WistiaDataApiMixin:
         name: str | None = None,
         description: str | None = None,
         new_still_media_id: str | None = None,
+        tags: list[str] | None = None,
     ) -> dict[str, Any]:
+        """Update a media; ``tags`` REPLACES its tags (``[]`` removes them all)."""
         data = {"name": name, "description": description, "new_still_media_id": new_still_media_id}
+        if tags is not None:  # JSON, so that an empty list still reaches Wistia
+            body: dict[str, Any] = {k: v for k, v in data.items() if v is not None}
+            body["tags"] = [require_text("tags", t) for t in tags]
+            return self.request("PUT", f"medias/{require_id('media_id', media_id)}", json=body)
         return self.request("PUT", f"medias/{require_id('media_id', media_id)}", data=data)
 
     def delete_media(self, media_id: str) -> dict[str, Any]:
