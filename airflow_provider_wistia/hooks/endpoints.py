@@ -12,6 +12,9 @@ from typing import TYPE_CHECKING, Any
 
 from airflow_provider_wistia.validation import require_id, require_sharing_id, require_text
 
+# The /medias orders Wistia can page with a cursor (consistent while the account changes).
+CURSOR_SORTS = ("created", "id")
+
 
 class WistiaDataApiMixin:
     """One method per Data API endpoint; every result is the API's JSON, unknown fields kept."""
@@ -28,11 +31,25 @@ class WistiaDataApiMixin:
             response_format: str = "json",
         ) -> Any: ...
 
-        def paginate(self, path: str, params: dict[str, Any] | None = None) -> Iterator[dict[str, Any]]: ...
+        def paginate(
+            self,
+            path: str,
+            params: dict[str, Any] | None = None,
+            *,
+            dedupe_key: str | None = "id",
+            seen: set[Any] | None = None,
+        ) -> Iterator[dict[str, Any]]: ...
+
+        def paginate_cursor(
+            self, path: str, params: dict[str, Any] | None = None, *, dedupe_key: str = "hashed_id"
+        ) -> Iterator[dict[str, Any]]: ...
 
     # ------------------------------------------------------------------ projects
     def iter_projects(self, **filters: Any) -> Iterator[dict[str, Any]]:
-        """Lazily page through projects (filters: sort_by, sort_direction, hashed_ids, per_page)."""
+        """Lazily page through projects (filters: sort_by, sort_direction, hashed_ids, per_page).
+
+        Projects have no cursor paging: a project is yielded at most once (de-duplicated on id).
+        """
         return self.paginate("projects", filters)
 
     def list_projects(self, **filters: Any) -> list[dict[str, Any]]:
@@ -92,6 +109,7 @@ class WistiaDataApiMixin:
 
     # ------------------------------------------------------------------ sharings
     def list_sharings(self, project_id: str) -> list[dict[str, Any]]:
+        """Every sharing of the project, each once (de-duplicated on id)."""
         return list(self.paginate(f"projects/{require_id('project_id', project_id)}/sharings"))
 
     def get_sharing(self, project_id: str, sharing_id: int | str) -> dict[str, Any]:
@@ -154,18 +172,31 @@ class WistiaDataApiMixin:
         sort_by: str | None = None,
         sort_direction: int | str | None = None,
         per_page: int = 100,
+        **extra_filters: Any,
     ) -> Iterator[dict[str, Any]]:
-        """Lazily page through medias, optionally filtered by project, name, type or hashed id."""
+        """Lazily page through medias, optionally filtered by project, name, type or hashed id.
+
+        Sorted by ``created`` (or ``id``), the list is cursor-paged: every media that exists
+        for the whole listing is yielded exactly once, whatever is added or deleted meanwhile.
+        Wistia pages other orders (``name``, ``updated``, ``position``) only by page number:
+        then medias are de-duplicated on ``hashed_id``, but one that moves to an earlier page
+        during the listing can be missed. Other keyword filters are passed to Wistia as given.
+        """
+        order = sort_by or "created"
         filters = {
+            **extra_filters,
             "project_id": require_id("project_id", project_id) if project_id is not None else None,
             "name": name,
             "type": media_type,
             "hashed_id": require_id("hashed_id", hashed_id) if hashed_id is not None else None,
-            "sort_by": sort_by,
+            "sort_by": order,
             "sort_direction": sort_direction,
             "per_page": per_page,
         }
-        return self.paginate("medias", {k: v for k, v in filters.items() if v is not None})
+        query = {k: v for k, v in filters.items() if v is not None}
+        if order in CURSOR_SORTS:
+            return self.paginate_cursor("medias", query)
+        return self.paginate("medias", query, dedupe_key="hashed_id")
 
     def list_medias(self, **filters: Any) -> list[dict[str, Any]]:
         """Every media across all pages (same filters as :meth:`iter_medias`)."""
