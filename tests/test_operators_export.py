@@ -13,6 +13,7 @@ import signal
 import subprocess
 import sys
 import time
+from datetime import datetime, timezone
 from pathlib import Path
 
 import wistia_test_ops_export
@@ -80,6 +81,8 @@ def test_export_exact_rows_csv_and_jsonl(run_dag, emulator, tmp_path, caplog) ->
         "skipped_non_video": len(non_videos) + 1,  # + the video Wistia refused stats for
         # account (for the total) + 4 pages of 100 + one stats request per video
         "requests": 1 + 4 + videos,
+        "deleted_during_export": 1,  # the video whose stats answered 404
+        "stats_errors": [],
     }
 
     lines = (out / "other.jsonl").read_text(encoding="utf-8").splitlines()
@@ -182,9 +185,12 @@ def test_export_under_a_low_rate_limit(run_dag, emulator, set_connection, tmp_pa
     assert result["requests"] == emulator.request_count == 1 + 1 + 90 + emulator.rate_limited_count
 
 
-def _write_checkpoint(partial: Path, scope: dict, parts: list[list[dict]]) -> None:
+def _write_checkpoint(
+    partial: Path, scope: dict, parts: list[list[dict]], started: str | None = None
+) -> None:
     partial.mkdir()
-    manifest = {"version": 1, "destination": "x", "scope": scope, "started": "2026-01-01T00:00:00+00:00"}
+    started = started or datetime.now(timezone.utc).isoformat(timespec="seconds")
+    manifest = {"version": 1, "destination": "x", "scope": scope, "started": started}
     (partial / "checkpoint.json").write_text(json.dumps(manifest))
     for number, rows in enumerate(parts, 1):
         lines = [json.dumps({"row": {**row, "exported_at": "then"}, "non_video": False}) for row in rows]

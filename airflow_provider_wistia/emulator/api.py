@@ -17,6 +17,7 @@ from urllib.parse import unquote, urlparse
 
 from .catalog import CatalogApi
 from .common import ApiError, BadRequestError, Params, Response, media_not_found, paging, parse_int
+from .cursor import cursor_paging
 from .jobs import JobsApi
 from .models import media_stats_json, stats_api_media_json
 from .state import Store
@@ -176,7 +177,7 @@ class DataApi:
         if single:
             hashed_ids = [*hashed_ids, single] if hashed_ids else [single]
         body = self.store.list_medias(
-            paging(p),
+            cursor_paging(p, sort_by) or paging(p),
             project_id=p.get_str("project_id") or None,
             name=p.get_str("name"),
             media_type=p.get_str("type") or None,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import threading
 from collections import deque
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from .api import DataApi
@@ -50,6 +50,9 @@ class WistiaEmulator:
         self.faults = FaultInjector()
         self.limiter = RateLimiter(rate_limit_per_minute, rate_limit_window_seconds)
         self._log: deque[RecordedRequest] = deque(maxlen=REQUEST_LOG_SIZE)
+        # Called with each request as it is recorded (after it was processed, before it is
+        # answered): lets a test change the account between two requests of a client.
+        self.request_observers: list[Callable[[RecordedRequest], None]] = []
         self._counter_lock = threading.Lock()
         self._request_count = 0
         self._rate_limited_count = 0
@@ -174,7 +177,8 @@ class WistiaEmulator:
         }
 
     def reset(self) -> None:
-        """Wipe all state, faults, counters and the request log (configuration is kept)."""
+        """Wipe all state, faults, counters, the request log and its observers (configuration is kept)."""
+        self.request_observers.clear()
         self.store.reset()
         self.faults.clear()
         self.faults.reset_counts()
@@ -374,6 +378,8 @@ class WistiaEmulator:
     def _record(self, request: RecordedRequest) -> None:
         with self._counter_lock:
             self._log.append(request)
+        for observer in list(self.request_observers):
+            observer(request)
 
     @property
     def requests(self) -> list[RecordedRequest]:

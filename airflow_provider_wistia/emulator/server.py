@@ -34,6 +34,8 @@ from .common import (
     Params,
     RecordedRequest,
     Response,
+    redact_headers,
+    redact_target,
 )
 from .faults import Fault
 from .multipart import BodyReader, FilePart, parse_multipart
@@ -200,16 +202,17 @@ class RequestHandler(BaseHTTPRequestHandler):
         if self._logged:
             return
         self._logged = True
-        parts = urlsplit(self.path)
+        target = redact_target(self.path)
+        parts = urlsplit(target)
         self.server.emulator._record(
             RecordedRequest(
                 self.command,
                 parts.path or "/",
                 Params.from_query(parts.query).last_values(),
-                dict(self.headers.items()),
+                redact_headers(self.headers.items()),
                 status,
                 time.time(),
-                self.path,
+                target,
             )
         )
 

@@ -23,6 +23,7 @@ from .common import (
     media_not_found,
     project_not_found,
 )
+from .cursor import CursorPaging
 from .models import MEDIA_TYPES, MediaRec, ProjectRec, SharingRec, lifecycle_from
 
 _PROJECT_SORT: dict[str, Callable[[ProjectRec], Any]] = {
@@ -368,7 +369,7 @@ class Store:
 
     def list_medias(
         self,
-        paging: Paging | None = None,
+        paging: Paging | CursorPaging | None = None,
         project_id: str | None = None,
         name: str | None = None,
         media_type: str | None = None,
@@ -395,6 +396,9 @@ class Store:
                 recs = [m for m in recs if m.archived == archived]
             if tags:
                 recs = [m for m in recs if set(tags) <= set(m.tags)]  # medias with ALL the tags
+            if isinstance(paging, CursorPaging):
+                page = paging.select(recs, _MEDIA_SORT[paging.sort_by], asc)
+                return [{**self._full(m), "cursor": cursor} for m, cursor in page]
             if sort_by or not asc:
                 recs = _sort(recs, _MEDIA_SORT, sort_by, asc)
             if paging is not None:

@@ -14,6 +14,9 @@ from airflow_provider_wistia.hooks.endpoints_catalog import WistiaCatalogMixin
 from airflow_provider_wistia.hooks.endpoints_media_jobs import WistiaMediaJobsMixin
 from airflow_provider_wistia.validation import require_id, require_sharing_id, require_text
 
+# The /medias orders Wistia can page with a cursor (consistent while the account changes).
+CURSOR_SORTS = ("created", "id")
+
 
 class WistiaDataApiMixin(WistiaMediaJobsMixin, WistiaCatalogMixin):
     """One method per Data API endpoint; every result is the API's JSON, unknown fields kept.
@@ -35,11 +38,25 @@ class WistiaDataApiMixin(WistiaMediaJobsMixin, WistiaCatalogMixin):
             response_format: str = "json",
         ) -> Any: ...
 
-        def paginate(self, path: str, params: dict[str, Any] | None = None) -> Iterator[dict[str, Any]]: ...
+        def paginate(
+            self,
+            path: str,
+            params: dict[str, Any] | None = None,
+            *,
+            dedupe_key: str | None = "id",
+            seen: set[Any] | None = None,
+        ) -> Iterator[dict[str, Any]]: ...
+
+        def paginate_cursor(
+            self, path: str, params: dict[str, Any] | None = None, *, dedupe_key: str = "hashed_id"
+        ) -> Iterator[dict[str, Any]]: ...
 
     # ------------------------------------------------------------------ projects
     def iter_projects(self, **filters: Any) -> Iterator[dict[str, Any]]:
-        """Lazily page through projects (filters: sort_by, sort_direction, hashed_ids, per_page)."""
+        """Lazily page through projects (filters: sort_by, sort_direction, hashed_ids, per_page).
+
+        Projects have no cursor paging: a project is yielded at most once (de-duplicated on id).
+        """
         return self.paginate("projects", filters)
 
     def list_projects(self, **filters: Any) -> list[dict[str, Any]]:
@@ -99,6 +116,7 @@ class WistiaDataApiMixin(WistiaMediaJobsMixin, WistiaCatalogMixin):
 
     # ------------------------------------------------------------------ sharings
     def list_sharings(self, project_id: str) -> list[dict[str, Any]]:
+        """Every sharing of the project, each once (de-duplicated on id)."""
         return list(self.paginate(f"projects/{require_id('project_id', project_id)}/sharings"))
 
     def get_sharing(self, project_id: str, sharing_id: int | str) -> dict[str, Any]:
@@ -164,10 +182,20 @@ class WistiaDataApiMixin(WistiaMediaJobsMixin, WistiaCatalogMixin):
         hashed_ids: list[str] | None = None,
         tags: list[str] | None = None,
         archived: bool | None = None,
+        **extra_filters: Any,
     ) -> Iterator[dict[str, Any]]:
         """Lazily page through medias, optionally filtered by project, name, type, hashed id(s),
-        tags (medias carrying ALL of them) or archived state."""
+        tags (medias carrying ALL of them) or archived state.
+
+        Sorted by ``created`` (or ``id``), the list is cursor-paged: every media that exists
+        for the whole listing is yielded exactly once, whatever is added or deleted meanwhile.
+        Wistia pages other orders (``name``, ``updated``, ``position``) only by page number:
+        then medias are de-duplicated on ``hashed_id``, but one that moves to an earlier page
+        during the listing can be missed. Other keyword filters are passed to Wistia as given.
+        """
+        order = sort_by or "created"
         filters = {
+            **extra_filters,
             "project_id": require_id("project_id", project_id) if project_id is not None else None,
             "name": name,
             "type": media_type,
@@ -175,11 +203,14 @@ class WistiaDataApiMixin(WistiaMediaJobsMixin, WistiaCatalogMixin):
             "hashed_ids": None if hashed_ids is None else [require_id("hashed_ids", h) for h in hashed_ids],
             "tags": [require_text("tags", t) for t in tags] if tags is not None else None,
             "archived": archived,
-            "sort_by": sort_by,
+            "sort_by": order,
             "sort_direction": sort_direction,
             "per_page": per_page,
         }
-        return self.paginate("medias", {k: v for k, v in filters.items() if v is not None})
+        query = {k: v for k, v in filters.items() if v is not None}
+        if order in CURSOR_SORTS:
+            return self.paginate_cursor("medias", query)
+        return self.paginate("medias", query, dedupe_key="hashed_id")
 
     def list_medias(self, **filters: Any) -> list[dict[str, Any]]:
         """Every media across all pages (same filters as :meth:`iter_medias`)."""

@@ -3,9 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
-from airflow_provider_wistia.export import EXPORT_FIELDS, StatsExport, check_file_format
+from airflow_provider_wistia.export import (
+    DEFAULT_MAX_CHECKPOINT_AGE,
+    EXPORT_FIELDS,
+    StatsExport,
+    check_file_format,
+    check_max_checkpoint_age,
+    check_on_stats_error,
+)
 from airflow_provider_wistia.operators.base import WistiaLinkedOperator
 
 if TYPE_CHECKING:
@@ -19,9 +27,15 @@ class WistiaExportStatsOperator(WistiaLinkedOperator):
     percent_of_visitors_clicking_play, average_percent_watched, exported_at``. Medias that are
     not videos get empty stats (Wistia has none) and are counted in ``skipped_non_video``.
     The file appears whole; progress is checkpointed in ``<destination>.partial/`` so a retry
-    fetches only the medias still missing, and each media is in the file exactly once.
-    Returns ``{"path", "rows", "skipped_non_video", "requests"}``. Pass ``outlets=[Asset(...)]``
-    to schedule downstream DAGs on fresh stats.
+    fetches only the medias still missing, and each media is in the file exactly once. The media
+    list is paged with Wistia's cursors: every media that exists from the export's start to its
+    end is in the file once, whatever is added or deleted meanwhile.
+    Returns ``{"path", "rows", "skipped_non_video", "requests", "deleted_during_export",
+    "stats_errors"}`` (medias listed but deleted before their stats were read are left out and
+    counted; ``stats_errors`` lists ``{"hashed_id", "error"}`` of rows written with empty stats
+    under ``on_stats_error="skip"``). In CSV, text cells that a spreadsheet would run as a
+    formula (starting with ``= + - @``, a tab or a carriage return) get a leading ``'``.
+    Pass ``outlets=[Asset(...)]`` to schedule downstream DAGs on fresh stats.
 
     :param destination: local path or ``ObjectStoragePath`` URL (``file://``, ``s3://``,
         ``gs://``...), e.g. ``/data/wistia/stats/{{ ds }}.csv`` (templated). For an object
@@ -34,6 +48,13 @@ class WistiaExportStatsOperator(WistiaLinkedOperator):
     :param resume: continue from an earlier attempt's checkpoint (False starts afresh).
     :param checkpoint_rows: save progress every this many rows...
     :param checkpoint_seconds: ...or every this many seconds, whichever comes first.
+    :param on_stats_error: ``"fail"`` (default): a media whose stats still fail after the hook's
+        retries fails the task (a retry resumes at that media). ``"skip"``: the media gets a row
+        with empty stats, a warning and an entry in ``stats_errors``; a resume tries it again.
+        Auth errors always fail.
+    :param max_checkpoint_age: a checkpoint started longer ago than this (a ``timedelta``,
+        default 24 hours) is discarded, with a log line, so one file never mixes stats read on
+        different days. None: never expires.
     :param wistia_conn_id: Airflow connection of type ``wistia``.
     """
 
@@ -52,6 +73,8 @@ class WistiaExportStatsOperator(WistiaLinkedOperator):
         resume: bool = True,
         checkpoint_rows: int = 50,
         checkpoint_seconds: float = 5.0,
+        on_stats_error: str = "fail",
+        max_checkpoint_age: timedelta | None = DEFAULT_MAX_CHECKPOINT_AGE,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
@@ -63,6 +86,8 @@ class WistiaExportStatsOperator(WistiaLinkedOperator):
         self.resume = resume
         self.checkpoint_rows = checkpoint_rows
         self.checkpoint_seconds = checkpoint_seconds
+        self.on_stats_error = check_on_stats_error(on_stats_error)
+        self.max_checkpoint_age = check_max_checkpoint_age(max_checkpoint_age)
 
     def call(self, hook: Any) -> Any:
         export = StatsExport(
@@ -75,6 +100,8 @@ class WistiaExportStatsOperator(WistiaLinkedOperator):
             resume=self.resume,
             checkpoint_rows=self.checkpoint_rows,
             checkpoint_seconds=self.checkpoint_seconds,
+            on_stats_error=self.on_stats_error,
+            max_checkpoint_age=self.max_checkpoint_age,
         )
         return export.run()
 
