@@ -12,10 +12,7 @@ from __future__ import annotations
 
 import logging
 import os
-import time
-from collections import deque
 from collections.abc import Iterable
-from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Any
 
@@ -33,6 +30,13 @@ from airflow_provider_wistia.export_checkpoint import (
     check_max_checkpoint_age,
     csv_cell,
 )
+from airflow_provider_wistia.export_engine import (
+    FILE_FORMATS,
+    Export,
+    check_file_format,
+    storage_path,
+)
+from airflow_provider_wistia.export_engine import check_fields as _check_fields
 from airflow_provider_wistia.validation import require_id
 
 if TYPE_CHECKING:
@@ -52,7 +56,6 @@ EXPORT_FIELDS = (
     "average_percent_watched",
     "exported_at",
 )
-FILE_FORMATS = ("csv", "jsonl")
 ON_STATS_ERROR = ("fail", "skip")
 # Columns filled from GET /medias/<id>/stats and the API's name for each.
 STATS_KEYS = {
@@ -75,12 +78,6 @@ class _StatsFailed:
 log = logging.getLogger(__name__)
 
 
-def check_file_format(file_format: Any) -> str:
-    if file_format not in FILE_FORMATS:
-        raise WistiaConfigError(f"file_format must be one of {', '.join(FILE_FORMATS)}, got {file_format!r}.")
-    return str(file_format)
-
-
 def check_on_stats_error(value: Any) -> str:
     if value not in ON_STATS_ERROR:
         raise WistiaConfigError(f"on_stats_error must be 'fail' or 'skip', got {value!r}.")
@@ -89,32 +86,7 @@ def check_on_stats_error(value: Any) -> str:
 
 def check_fields(fields: Iterable[str] | str | None) -> list[str]:
     """The columns to write, in order: all of :data:`EXPORT_FIELDS` when ``fields`` is None."""
-    if fields is None:
-        return list(EXPORT_FIELDS)
-    if isinstance(fields, str):
-        fields = [f.strip() for f in fields.split(",")]
-    chosen = list(fields)
-    unknown = [f for f in chosen if f not in EXPORT_FIELDS]
-    if unknown or not chosen or len(set(chosen)) != len(chosen):
-        raise WistiaConfigError(
-            f"fields must be distinct names among {', '.join(EXPORT_FIELDS)}; got {chosen!r}"
-            + (f" (unknown: {', '.join(map(str, unknown))})." if unknown else ".")
-        )
-    return chosen
-
-
-def storage_path(destination: str | os.PathLike[str] | ObjectStoragePath) -> ObjectStoragePath:
-    """An ``ObjectStoragePath`` for a URL (``s3://``, ``gs://``, ``file://``...) or a local path."""
-    from airflow.sdk import ObjectStoragePath
-
-    if isinstance(destination, ObjectStoragePath):
-        return destination
-    text = os.fspath(destination).strip()
-    if not text:
-        raise WistiaConfigError(f"destination is required but was {destination!r} (empty or blank).")
-    if "://" in text:
-        return ObjectStoragePath(text)
-    return ObjectStoragePath("file://" + os.path.abspath(os.path.expanduser(text)))
+    return _check_fields(fields, EXPORT_FIELDS)
 
 
 def build_row(media: dict[str, Any], stats: dict[str, Any] | None, exported_at: str) -> dict[str, Any]:
@@ -132,46 +104,10 @@ def build_row(media: dict[str, Any], stats: dict[str, Any] | None, exported_at: 
     return row
 
 
-class _Progress:
-    """Logs done/total, rate and ETA at every 10% of the total and at least every 30 s."""
-
-    def __init__(self, total: int | None, done: int, every_seconds: float = 30.0) -> None:
-        self.total = total
-        self.done = self.start = done
-        self.every_seconds = every_seconds
-        self.began = self.logged_at = time.monotonic()
-        self.next_mark = self._mark_after(done)
-
-    def _mark_after(self, done: int) -> int | None:
-        if not self.total:
-            return None
-        step = max(1, self.total // 10)
-        return (done // step + 1) * step
-
-    def step(self) -> None:
-        self.done += 1
-        now = time.monotonic()
-        due = self.next_mark is not None and self.done >= self.next_mark
-        if due or now - self.logged_at >= self.every_seconds:
-            self.report(now)
-
-    def report(self, now: float) -> None:
-        rate = (self.done - self.start) / max(now - self.began, 1e-9)
-        if self.total:
-            eta = f"{max(self.total - self.done, 0) / rate:.0f} s" if rate > 0 else "an unknown time"
-            pct = min(100.0, 100.0 * self.done / self.total)
-            message = (
-                f"Exported {self.done}/{self.total} medias ({pct:.0f}%), {rate:.1f}/s, about {eta} left."
-            )
-        else:
-            message = f"Exported {self.done} medias (total unknown), {rate:.1f}/s."
-        log.info("%s", message)
-        self.logged_at = now
-        self.next_mark = self._mark_after(self.done)
-
-
-class StatsExport:
+class StatsExport(Export):
     """One export run; see :func:`export_stats` for the parameters."""
+
+    FIELDS = EXPORT_FIELDS
 
     def __init__(
         self,
@@ -188,24 +124,22 @@ class StatsExport:
         on_stats_error: str = "fail",
         max_checkpoint_age: timedelta | None = DEFAULT_MAX_CHECKPOINT_AGE,
     ) -> None:
-        self.hook = hook
         self.on_stats_error = check_on_stats_error(on_stats_error)
-        self.file_format = check_file_format(file_format)
-        self.fields = check_fields(fields)
-        self.destination = storage_path(destination)
         self.project_id = require_id("project_id", project_id) if project_id is not None else None
-        self.max_workers = max(1, int(max_workers))
-        self.resume = resume
-        self.checkpoint = ExportCheckpoint(
-            self.destination,
-            {"project_id": self.project_id},
-            rows_per_part=checkpoint_rows,
-            seconds_per_part=checkpoint_seconds,
-            max_age=check_max_checkpoint_age(max_checkpoint_age),
+        super().__init__(
+            hook,
+            destination,
+            scope={"project_id": self.project_id},
+            file_format=file_format,
+            fields=fields,
+            max_workers=max_workers,
+            resume=resume,
+            checkpoint_rows=checkpoint_rows,
+            checkpoint_seconds=checkpoint_seconds,
+            max_checkpoint_age=max_checkpoint_age,
         )
-        self.skipped_non_video = 0
 
-    def _total(self) -> int | None:
+    def total(self) -> int | None:
         """How many medias the scope holds (one request), for progress; None if unknown."""
         try:
             owner = self.hook.get_project(self.project_id) if self.project_id else self.hook.get_account()
@@ -216,11 +150,20 @@ class StatsExport:
             log.warning("Could not learn the media count (%s); progress will show no total.", exc)
             return None
 
-    def _stats(self, media: dict[str, Any]) -> Any:
+    def units(self) -> Iterable[dict[str, Any]]:
+        return self.hook.iter_medias(project_id=self.project_id)
+
+    def unit_key(self, unit: dict[str, Any]) -> str | None:
+        return unit.get("hashed_id")
+
+    def needs_fetch(self, unit: dict[str, Any]) -> bool:
+        return unit.get("type") == "Video"  # Wistia has stats for videos only
+
+    def fetch(self, unit: dict[str, Any]) -> Any:
         """The media's stats JSON; None for a media Wistia has no stats for; _GONE if deleted;
         a :class:`_StatsFailed` for any other error if ``on_stats_error="skip"``."""
         try:
-            return self.hook.get_media_stats(media["hashed_id"])
+            return self.hook.get_media_stats(unit["hashed_id"])
         except WistiaNotFoundError:
             return _GONE
         except WistiaError as exc:
@@ -230,9 +173,8 @@ class StatsExport:
                 return _StatsFailed(exc)
             raise
 
-    def _finish(self, media: dict[str, Any], future: Future[Any] | None, progress: _Progress) -> None:
-        stats = future.result() if future is not None else None
-        progress.step()
+    def record(self, unit: dict[str, Any], fetched: Any) -> None:
+        media, stats = unit, fetched
         exported_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
         if stats is _GONE:
             log.warning("Media %s was deleted during the export; it is left out.", media["hashed_id"])
@@ -247,51 +189,16 @@ class StatsExport:
         else:
             self.checkpoint.add(build_row(media, stats, exported_at), non_video=stats is None)
 
-    def run(self) -> dict[str, Any]:
-        requests_before = self.hook.requests_sent
-        began = time.monotonic()
-        total = self._total()
-        self.checkpoint.open(self.resume)
-        done = self.checkpoint.done
-        progress = _Progress(total, len(done))
-        window: deque[tuple[dict[str, Any], Future[Any] | None]] = deque()
-        pool = ThreadPoolExecutor(self.max_workers, thread_name_prefix="wistia-export")
-        try:
-            for media in self.hook.iter_medias(project_id=self.project_id):
-                hid = media.get("hashed_id")
-                if not hid or hid in done:
-                    continue
-                done.add(hid)
-                is_video = media.get("type") == "Video"
-                window.append((media, pool.submit(self._stats, media) if is_video else None))
-                while window and (len(window) > 2 * self.max_workers or window[0][1] is None):
-                    self._finish(*window.popleft(), progress)
-            while window:
-                self._finish(*window.popleft(), progress)
-        except BaseException:
-            pool.shutdown(wait=True, cancel_futures=True)
-            try:
-                self.checkpoint.flush()  # keep what is finished for the retry
-            except Exception:
-                log.exception("Could not save the export's last checkpoint.")
-            raise
-        pool.shutdown()
-        rows, self.skipped_non_video = self.checkpoint.assemble(self.fields, self.file_format)
-        self.checkpoint.remove()
-        result = {
-            "path": str(self.destination),
-            "rows": rows,
-            "skipped_non_video": self.skipped_non_video,
-            "requests": self.hook.requests_sent - requests_before,
+    @property
+    def skipped_non_video(self) -> int:
+        return self.non_video_rows
+
+    def summary(self) -> dict[str, Any]:
+        return {
+            "skipped_non_video": self.non_video_rows,
             "deleted_during_export": self.checkpoint.deleted,
             "stats_errors": self.checkpoint.stats_errors,
         }
-        log.info(
-            "Wrote %s: %d rows (%d without stats, %d resumed) with %d requests in %.1f s.",
-            *(result["path"], rows, self.skipped_non_video, self.checkpoint.resumed, result["requests"]),
-            time.monotonic() - began,
-        )
-        return result
 
 
 def export_stats(
@@ -319,10 +226,13 @@ __all__ = [
     "CHECKPOINT_VERSION",
     "DEFAULT_MAX_CHECKPOINT_AGE",
     "EXPORT_FIELDS",
+    "FILE_FORMATS",
     "FORMULA_PREFIXES",
     "ExportCheckpoint",
     "StatsExport",
+    "check_file_format",
     "check_max_checkpoint_age",
     "csv_cell",
     "export_stats",
+    "storage_path",
 ]

@@ -1,4 +1,8 @@
-"""The stats export's checkpoint: progress that survives the task process, and the final file.
+"""The exports' checkpoint: progress that survives the task process, and the final file.
+
+Shared by every export (media stats, daily stats, events). A unit of work is one listed
+object (a media, an event); it yields rows, each identified by a row key (``hashed_id`` for
+the stats export; ``hashed_id`` and ``date`` for daily stats; ``event_key`` for events).
 
 Checkpoint design. Beside the destination lives a directory ``<destination>.partial/``:
 
@@ -10,7 +14,9 @@ Checkpoint design. Beside the destination lives a directory ``<destination>.part
 ``part-000001.jsonl``, ...
     finished rows, one ``{"row": {...every column...}, "non_video": bool}`` per line (plus
     ``"stats_error": "<error>"`` for a media whose stats failed with ``on_stats_error="skip"``,
-    or ``"deleted": true`` for one deleted during the export), written every
+    or ``"deleted": true`` for one deleted during the export; ``"unit": "<key>"`` when the
+    unit's key is not the row key, and ``"empty": true`` marking a unit done that had no
+    rows), written every
     ``checkpoint_rows`` rows or ``checkpoint_seconds`` seconds. Each part is written whole
     to ``*.tmp`` and then renamed (an object store writes an object whole anyway), so a part is
     complete or absent; no storage needs to support appends.
@@ -35,7 +41,7 @@ import csv
 import json
 import logging
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Any
 
@@ -59,10 +65,18 @@ def check_max_checkpoint_age(value: Any) -> timedelta | None:
     raise WistiaConfigError(f"max_checkpoint_age must be a positive timedelta or None, got {value!r}.")
 
 
+def hashed_id_key(row: dict[str, Any]) -> str:
+    """The row key of the stats export: one row per media."""
+    return str(row["hashed_id"])
+
+
 def csv_cell(value: Any) -> Any:
-    """A CSV cell: None as empty; text that a spreadsheet would run as a formula gets a leading ``'``."""
+    """A CSV cell: None as empty; an object or list as its JSON text; text that a spreadsheet
+    would run as a formula gets a leading ``'``."""
     if value is None:
         return ""
+    if isinstance(value, (dict, list)):
+        value = json.dumps(value, ensure_ascii=False, sort_keys=True)
     if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
         return "'" + value
     return value
@@ -79,10 +93,14 @@ class ExportCheckpoint:
         rows_per_part: int = 50,
         seconds_per_part: float = 5.0,
         max_age: timedelta | None = DEFAULT_MAX_CHECKPOINT_AGE,
+        row_key: Callable[[dict[str, Any]], str] = hashed_id_key,
+        unit_name: str = "medias",
     ) -> None:
         self.destination = destination
         self.max_age = max_age
         self.scope = scope
+        self.row_key = row_key
+        self.unit_name = unit_name
         self.dir = destination.parent / f"{destination.name}.partial"
         self.manifest = self.dir / "checkpoint.json"
         self.rows_per_part = max(1, rows_per_part)
@@ -110,9 +128,14 @@ class ExportCheckpoint:
                         break
                     yield record
 
+    def unit_of(self, record: dict[str, Any]) -> str:
+        """The key of the unit of work a record belongs to (by default its row key)."""
+        unit = record.get("unit")
+        return str(unit) if unit is not None else self.row_key(record["row"])
+
     def _resolved(self) -> set[str]:
-        """Hashed ids with a final record: a row with stats (or none to fetch), or deleted."""
-        return {r["row"]["hashed_id"] for r in self._records() if not r.get("stats_error")}
+        """Units with a final record: a row with stats (or none to fetch), deleted, or empty."""
+        return {self.unit_of(r) for r in self._records() if not r.get("stats_error")}
 
     def _age(self, manifest: dict[str, Any]) -> timedelta | None:
         try:
@@ -130,7 +153,9 @@ class ExportCheckpoint:
                 self.parts = max((int(p.name[5:11]) for p in self._part_files()), default=0)
                 self.done = self._resolved()
                 self.resumed = len(self.done)
-                log.info("Resuming the export from %s: %d medias already done.", self.dir, self.resumed)
+                log.info(
+                    "Resuming the export from %s: %d %s already done.", self.dir, self.resumed, self.unit_name
+                )
                 return
             if expired:
                 log.warning(
@@ -170,7 +195,8 @@ class ExportCheckpoint:
         tmp.rename(path)
 
     def add(self, row: dict[str, Any], non_video: bool, **marks: Any) -> None:
-        """Buffer a finished row; ``marks``: ``stats_error="..."`` or ``deleted=True``."""
+        """Buffer a finished row; ``marks``: ``stats_error="..."``, ``deleted=True``,
+        ``unit="<key>"`` (when not the row key) or ``empty=True`` (a unit without rows)."""
         record = {"row": row, "non_video": non_video, **marks}
         self._buffer.append(json.dumps(record, ensure_ascii=False) + "\n")
         due = time.monotonic() - self._flushed_at >= self.seconds_per_part
@@ -202,15 +228,17 @@ class ExportCheckpoint:
                 writer.writerow(fields)
             for record in self._records():
                 row = record["row"]
-                hid = row["hashed_id"]
-                if hid in seen or (record.get("stats_error") and hid in resolved):
+                if record.get("empty"):
+                    continue  # marks a unit done that had no rows
+                key = self.row_key(row)
+                if key in seen or (record.get("stats_error") and self.unit_of(record) in resolved):
                     continue  # a duplicate, or a failed attempt that a later one replaced
-                seen.add(hid)
+                seen.add(key)
                 if record.get("deleted"):
                     self.deleted += 1
                     continue
                 if record.get("stats_error"):
-                    self.stats_errors.append({"hashed_id": hid, "error": record["stats_error"]})
+                    self.stats_errors.append({"hashed_id": key, "error": record["stats_error"]})
                 rows += 1
                 non_video += bool(record.get("non_video"))
                 if writer is not None:
