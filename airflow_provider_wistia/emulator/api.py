@@ -18,6 +18,7 @@ from urllib.parse import unquote, urlparse
 from .catalog import CatalogApi
 from .common import ApiError, BadRequestError, Params, Response, media_not_found, paging, parse_int
 from .jobs import JobsApi
+from .media_content import MediaContentApi
 from .models import media_stats_json, stats_api_media_json
 from .state import Store
 
@@ -47,6 +48,7 @@ class DataApi:
         self.store = store
         self.jobs = JobsApi(store)
         self.catalog = CatalogApi(store)
+        self.content = MediaContentApi(store, self.jobs)
         table: list[tuple[str, dict[str, Handler]]] = [
             (r"projects", {"GET": self.projects_list, "POST": self.project_create}),
             (
@@ -72,7 +74,7 @@ class DataApi:
             (rf"stats/medias/{_HID}", {"GET": self.stats_media}),
         ]
         # The newer endpoint groups go first: "medias/archive" must not be read as "medias/<id>".
-        table = [*self.jobs.routes(), *self.catalog.routes(), *table]
+        table = [*self.jobs.routes(), *self.catalog.routes(), *self.content.routes(), *table]
         self.routes = [(re.compile(f"^{pattern}$"), methods) for pattern, methods in table]
 
     def resolve(self, path: str) -> tuple[dict[str, Handler], tuple[str, ...]] | None:
