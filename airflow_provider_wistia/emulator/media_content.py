@@ -34,6 +34,8 @@ LANGUAGES: dict[str, tuple[str, str, str]] = {
     "kor": ("Korean", "한국어", "ko"),
 }
 _BY_TWO_LETTERS = {two: three for three, (_, _, two) in LANGUAGES.items()}
+# ISO-639-2/B bibliographic codes (wystia's LanguageCode uses them): same language, same names.
+_BIBLIOGRAPHIC = {"fre": "fra", "ger": "deu", "dut": "nld", "chi": "zho"}
 CAPTION_PRICE_PER_MINUTE = {"automated": 0.25, "human": 2.50, "rush": 4.00}
 LOCALIZATION_PRICE_PER_MINUTE = 1.00
 ORDER_MESSAGE = "Captions purchased for this video. Your account will be charged when the captions are ready."
@@ -48,7 +50,7 @@ def language_code(value: str | None) -> str:
 
 
 def language_names(code: str) -> tuple[str, str]:
-    english, native, _ = LANGUAGES.get(code, (code, code, code))
+    english, native, _ = LANGUAGES.get(_BIBLIOGRAPHIC.get(code, code), (code, code, code))
     return english, native
 
 
