@@ -15,10 +15,12 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import unquote, urlparse
 
+from .analytics import AnalyticsApi
 from .catalog import CatalogApi
 from .common import ApiError, BadRequestError, Params, Response, media_not_found, paging, parse_int
 from .cursor import cursor_paging
 from .jobs import JobsApi
+from .media_content import MediaContentApi
 from .models import media_stats_json, stats_api_media_json
 from .state import Store
 
@@ -48,6 +50,8 @@ class DataApi:
         self.store = store
         self.jobs = JobsApi(store)
         self.catalog = CatalogApi(store)
+        self.content = MediaContentApi(store, self.jobs)
+        self.analytics = AnalyticsApi(store)
         table: list[tuple[str, dict[str, Handler]]] = [
             (r"projects", {"GET": self.projects_list, "POST": self.project_create}),
             (
@@ -73,7 +77,8 @@ class DataApi:
             (rf"stats/medias/{_HID}", {"GET": self.stats_media}),
         ]
         # The newer endpoint groups go first: "medias/archive" must not be read as "medias/<id>".
-        table = [*self.jobs.routes(), *self.catalog.routes(), *table]
+        groups = (self.jobs, self.catalog, self.content, self.analytics)
+        table = [route for group in groups for route in group.routes()] + table
         self.routes = [(re.compile(f"^{pattern}$"), methods) for pattern, methods in table]
 
     def resolve(self, path: str) -> tuple[dict[str, Handler], tuple[str, ...]] | None:

@@ -47,6 +47,8 @@ class WistiaEmulator:
         self.api = DataApi(self.store)
         self.jobs = self.api.jobs  # background jobs: get(), script(), finish_all(), lifecycle
         self.catalog = self.api.catalog  # tags, subfolders, channels (create_channel), domains, tokens
+        self.content = self.api.content  # captions, customizations, localizations, charges
+        self.analytics = self.api.analytics  # visitors and events: add_visitor(), add_event()
         self.faults = FaultInjector()
         self.limiter = RateLimiter(rate_limit_per_minute, rate_limit_window_seconds)
         self._log: deque[RecordedRequest] = deque(maxlen=REQUEST_LOG_SIZE)

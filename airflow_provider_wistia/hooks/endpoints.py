@@ -10,15 +10,19 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
+from airflow_provider_wistia.hooks.endpoints_captions import WistiaMediaContentMixin
 from airflow_provider_wistia.hooks.endpoints_catalog import WistiaCatalogMixin
 from airflow_provider_wistia.hooks.endpoints_media_jobs import WistiaMediaJobsMixin
+from airflow_provider_wistia.hooks.endpoints_stats import WistiaStatsApiMixin
 from airflow_provider_wistia.validation import require_id, require_sharing_id, require_text
 
 # The /medias orders Wistia can page with a cursor (consistent while the account changes).
 CURSOR_SORTS = ("created", "id")
 
 
-class WistiaDataApiMixin(WistiaMediaJobsMixin, WistiaCatalogMixin):
+class WistiaDataApiMixin(
+    WistiaMediaJobsMixin, WistiaMediaContentMixin, WistiaCatalogMixin, WistiaStatsApiMixin
+):
     """One method per Data API endpoint; every result is the API's JSON, unknown fields kept.
 
     The newer endpoint groups (background jobs, captions, customizations, tags...) come from
