@@ -6,6 +6,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from airflow_provider_wistia.exceptions import WistiaClientError, WistiaConfigError
+from airflow_provider_wistia.hooks.endpoints_base import require_charge_confirmed, require_language
+from airflow_provider_wistia.hooks.endpoints_captions import caption_text
 from airflow_provider_wistia.hooks.wistia import WistiaHook
 from airflow_provider_wistia.operators.base import (
     WistiaDeleteOperator,
@@ -13,9 +15,29 @@ from airflow_provider_wistia.operators.base import (
     blank_to_none,
     check_extra_fields,
 )
-from airflow_provider_wistia.validation import require_choice, require_text
+from airflow_provider_wistia.validation import require_choice, require_id, require_text
 
 CAPTIONS_IF_EXISTS = ("fail", "replace")
+CAPTION_FIELDS = ("caption_file", "language")
+
+
+def caption_body(caption_file: Any, language: str | None, extra: dict[str, Any]) -> dict[str, Any]:
+    """The JSON body of a captions write with ``extra_fields`` (which the hook methods do not take)."""
+    body = {**extra, "caption_file": caption_text(caption_file)}
+    if language is not None:
+        body["language"] = require_language("language", language)
+    return body
+
+
+def update_captions(
+    hook: WistiaHook, media_id: str, language: Any, caption_file: Any, extra: dict[str, Any]
+) -> Any:
+    """``hook.update_captions``, or the same PUT with ``extra_fields`` in its body."""
+    language = require_text("language", language)
+    if not extra:
+        return hook.update_captions(media_id, language, caption_file)
+    path = f"medias/{require_id('media_id', media_id)}/captions/{require_language('language', language)}"
+    return hook.request("PUT", path, json={**extra, "caption_file": caption_text(caption_file)})
 
 
 class WistiaCreateCaptionsOperator(WistiaMediaOperator):
@@ -53,17 +75,22 @@ class WistiaCreateCaptionsOperator(WistiaMediaOperator):
         self.extra_fields = extra_fields
 
     def call(self, hook: WistiaHook) -> Any:
-        extra = check_extra_fields(self.extra_fields, ("caption_file", "language"))
+        extra = check_extra_fields(self.extra_fields, CAPTION_FIELDS)
         language = blank_to_none(self.language)
         if self.if_exists == "replace" and language is None:
             raise WistiaConfigError("if_exists='replace' needs the captions' language to replace them.")
         try:
-            return hook.create_captions(self.media_id, self.caption_file, language=language, **extra)
+            if extra:
+                body = caption_body(self.caption_file, language, extra)
+                return hook.request(
+                    "POST", f"medias/{require_id('media_id', self.media_id)}/captions", json=body
+                )
+            return hook.create_captions(self.media_id, self.caption_file, language=language)
         except WistiaClientError as exc:
             if self.if_exists != "replace" or exc.status_code != 400:
                 raise
             self.log.info("Media %s already has %r captions; replacing them.", self.media_id, language)
-            return hook.update_captions(self.media_id, language, self.caption_file, **extra)
+            return update_captions(hook, self.media_id, language, self.caption_file, extra)
 
 
 class WistiaUpdateCaptionsOperator(WistiaMediaOperator):
@@ -94,10 +121,8 @@ class WistiaUpdateCaptionsOperator(WistiaMediaOperator):
         self.extra_fields = extra_fields
 
     def call(self, hook: WistiaHook) -> Any:
-        extra = check_extra_fields(self.extra_fields, ("caption_file", "language"))
-        return hook.update_captions(
-            self.media_id, require_text("language", self.language), self.caption_file, **extra
-        )
+        extra = check_extra_fields(self.extra_fields, CAPTION_FIELDS)
+        return update_captions(hook, self.media_id, self.language, self.caption_file, extra)
 
 
 class WistiaDeleteCaptionsOperator(WistiaDeleteOperator):
@@ -156,11 +181,21 @@ class WistiaOrderCaptionsOperator(WistiaMediaOperator):
 
     def call(self, hook: WistiaHook) -> Any:
         extra = check_extra_fields(self.extra_fields, ("automated", "rush", "automatically_enable"))
-        return hook.order_captions(
-            self.media_id,
-            automated=self.automated,
-            rush=self.rush,
-            automatically_enable=self.automatically_enable,
-            confirm_charge=self.confirm_charge,
+        if not extra:
+            return hook.order_captions(
+                self.media_id,
+                automated=self.automated,
+                rush=self.rush,
+                automatically_enable=self.automatically_enable,
+                confirm_charge=self.confirm_charge,
+            )
+        require_charge_confirmed(self.confirm_charge, "Ordering captions")
+        body = {
             **extra,
+            "automated": bool(self.automated),
+            "rush": bool(self.rush),
+            "automatically_enable": bool(self.automatically_enable),
+        }
+        return hook.request(
+            "POST", f"medias/{require_id('media_id', self.media_id)}/captions/order", json=body
         )
