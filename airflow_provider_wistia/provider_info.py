@@ -75,6 +75,7 @@ _OPERATOR_MODULES = [
         "customizations",
         "jobs",
         "library",
+        "exports",
     )
 ]
 

@@ -67,7 +67,7 @@ def test_importing_the_package_is_cheap() -> None:
 
 def test_every_issue_operator_is_exported_and_registered() -> None:
     names = {op.__name__ for op in OPERATORS}
-    assert len(names) == 36  # 21, and issue 12's 15
+    assert len(names) == 38  # 21, and issue 12's 17
     modules = set(provider_info()["operators"][0]["python-modules"])
     assert {op.__module__ for op in OPERATORS} == modules
 

@@ -32,6 +32,8 @@ _MODULE_OF = {
     "WistiaGetMediaEmbedOperator": "medias",
     "WistiaUploadMediaOperator": "uploads",
     "WistiaExportStatsOperator": "stats",
+    "WistiaExportDailyStatsOperator": "exports",
+    "WistiaExportEventsOperator": "exports",
     "WistiaApiOperator": "api",
     "WistiaCreateCaptionsOperator": "captions",
     "WistiaUpdateCaptionsOperator": "captions",
@@ -73,6 +75,8 @@ __all__ = [
     "WistiaDeleteOperator",
     "WistiaDeleteProjectOperator",
     "WistiaDeleteSharingOperator",
+    "WistiaExportDailyStatsOperator",
+    "WistiaExportEventsOperator",
     "WistiaExportStatsOperator",
     "WistiaGetAccountOperator",
     "WistiaGetMediaEmbedOperator",
@@ -121,6 +125,10 @@ if TYPE_CHECKING:
     from airflow_provider_wistia.operators.customizations import (
         WistiaDeleteCustomizationsOperator,
         WistiaUpdateCustomizationsOperator,
+    )
+    from airflow_provider_wistia.operators.exports import (
+        WistiaExportDailyStatsOperator,
+        WistiaExportEventsOperator,
     )
     from airflow_provider_wistia.operators.jobs import (
         WistiaArchiveMediasOperator,

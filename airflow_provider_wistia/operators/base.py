@@ -50,7 +50,8 @@ class WistiaBaseOperator(BaseOperator):
     """Base of the provider's operators: every one has the same shape.
 
     A subclass implements :meth:`call` (the hook call(s) it makes, given the hook) and, if it
-    does more once the call has answered (wait for a job, annotate asset events), :meth:`finish`.
+    does more once the call has answered (wait for a job, annotate asset events), :meth:`finish`;
+    :meth:`prepare` resolves what needs the run's context (e.g. default dates) before the call.
     ``execute`` lives only in the base classes: here, in :class:`WistiaLinkedOperator` (which
     stores the "Wistia" link) and in :class:`WistiaDeleteOperator` (which applies ``missing_ok``).
     The value returned is the task's XCom.
@@ -74,6 +75,9 @@ class WistiaBaseOperator(BaseOperator):
     def call(self, hook: WistiaHook) -> Any:
         """The hook call(s) this operator makes; the answer goes to :meth:`finish`."""
 
+    def prepare(self, context: Any) -> None:
+        """Before :meth:`call`: read what the call needs from the run's context (default: nothing)."""
+
     def finish(self, context: Any, result: Any) -> Any:
         """What the task returns once :meth:`call` has answered (by default that answer).
 
@@ -82,6 +86,7 @@ class WistiaBaseOperator(BaseOperator):
         return result
 
     def execute(self, context: Any) -> Any:
+        self.prepare(context)
         return self.finish(context, self.call(self.hook))
 
 
@@ -106,6 +111,7 @@ class WistiaLinkedOperator(WistiaBaseOperator):
         fallback = getattr(self, self.link_field, None) if self.link_field else None
         linked = fallback if isinstance(fallback, str) else None
         try:
+            self.prepare(context)
             result = self.call(self.hook)
             linked = (hashed_id_of(result) if self.link_from_result else None) or linked
         finally:
@@ -165,5 +171,6 @@ class WistiaDeleteOperator(WistiaBaseOperator):
             return None
 
     def execute(self, context: Any) -> Any:
+        self.prepare(context)
         what = self.subject.format(**vars(self))
         return self.finish(context, self.delete(what, lambda: self.call(self.hook)))

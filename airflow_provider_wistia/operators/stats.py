@@ -10,17 +10,15 @@ from airflow_provider_wistia.export import (
     DEFAULT_MAX_CHECKPOINT_AGE,
     EXPORT_FIELDS,
     StatsExport,
-    check_file_format,
-    check_max_checkpoint_age,
     check_on_stats_error,
 )
-from airflow_provider_wistia.operators.base import WistiaLinkedOperator
+from airflow_provider_wistia.operators.exports import WistiaExportOperator
 
 if TYPE_CHECKING:
     from airflow.sdk import ObjectStoragePath
 
 
-class WistiaExportStatsOperator(WistiaLinkedOperator):
+class WistiaExportStatsOperator(WistiaExportOperator):
     """Export every media's stats of the account (or one project) to a CSV or JSONL file.
 
     Columns: ``hashed_id, name, project_hashed_id, type, plays, visitors, page_loads,
@@ -77,42 +75,26 @@ class WistiaExportStatsOperator(WistiaLinkedOperator):
         max_checkpoint_age: timedelta | None = DEFAULT_MAX_CHECKPOINT_AGE,
         **kwargs: Any,
     ) -> None:
-        super().__init__(**kwargs)
-        self.destination = destination
+        super().__init__(
+            destination=destination,
+            file_format=file_format,
+            fields=fields,
+            max_workers=max_workers,
+            resume=resume,
+            checkpoint_rows=checkpoint_rows,
+            checkpoint_seconds=checkpoint_seconds,
+            max_checkpoint_age=max_checkpoint_age,
+            **kwargs,
+        )
         self.project_id = project_id
-        self.file_format = check_file_format(file_format)
-        self.fields = fields
-        self.max_workers = max_workers
-        self.resume = resume
-        self.checkpoint_rows = checkpoint_rows
-        self.checkpoint_seconds = checkpoint_seconds
         self.on_stats_error = check_on_stats_error(on_stats_error)
-        self.max_checkpoint_age = check_max_checkpoint_age(max_checkpoint_age)
 
     def call(self, hook: Any) -> Any:
+        options = self.engine_options()
         export = StatsExport(
-            hook,
-            self.destination,
-            project_id=self.project_id,
-            file_format=self.file_format,
-            fields=self.fields,
-            max_workers=self.max_workers,
-            resume=self.resume,
-            checkpoint_rows=self.checkpoint_rows,
-            checkpoint_seconds=self.checkpoint_seconds,
-            on_stats_error=self.on_stats_error,
-            max_checkpoint_age=self.max_checkpoint_age,
+            hook, self.destination, project_id=self.project_id, on_stats_error=self.on_stats_error, **options
         )
         return export.run()
-
-    def finish(self, context: Any, result: Any) -> Any:
-        # Tell downstream (asset-scheduled) DAGs which file is fresh: the asset event carries it.
-        for outlet in self.outlets or ():
-            if type(outlet).__name__ == "Asset":
-                context["outlet_events"][outlet].extra.update(
-                    {"path": result["path"], "rows": result["rows"]}
-                )
-        return result
 
 
 __all__ = ["EXPORT_FIELDS", "WistiaExportStatsOperator"]
