@@ -29,6 +29,8 @@ from airflow_provider_wistia.validation import parse_id_list, require_id
 
 # The scheduler's deferral timeout is a backstop behind the trigger's own end_time.
 DEFER_TIMEOUT_MARGIN = timedelta(seconds=60)
+# The XCom that carries a deferred wait's state (the call's answer, jobs pending and finished).
+WAIT_STATE_KEY = "wistia_job_wait"
 
 
 class WistiaJobOperator(WistiaBaseOperator):
@@ -69,13 +71,18 @@ class WistiaJobOperator(WistiaBaseOperator):
         if not job_ids:
             self.log.warning("Wistia's answer names no background job, so there is nothing to wait for.")
             return result
-        return self.wait_for_jobs(result, job_ids, [], time.time() + self.timeout)
+        wait = {"result": result, "pending": job_ids, "finals": [], "end_time": time.time() + self.timeout}
+        return self.wait_for_jobs(context, wait)
 
-    def wait_for_jobs(
-        self, result: Any, pending: list[int], finals: list[dict[str, Any]], end_time: float
-    ) -> Any:
-        """Wait for every pending job (deferring on the first one in deferrable mode)."""
+    def wait_for_jobs(self, context: Any, wait: dict[str, Any]) -> Any:
+        """Wait for every pending job of ``wait`` (``{"result", "pending", "finals", "end_time"}``).
+
+        Deferrable: defers on the first pending job. What the resumed task needs is kept in an
+        XCom (:data:`WAIT_STATE_KEY`), not in the deferral's kwargs, which ``dag.test()`` drops.
+        """
+        pending, finals, end_time = list(wait["pending"]), list(wait["finals"]), float(wait["end_time"])
         if self.deferrable:
+            context["ti"].xcom_push(key=WAIT_STATE_KEY, value=wait)
             self.defer(
                 trigger=WistiaBackgroundJobTrigger(
                     pending[0],
@@ -84,12 +91,11 @@ class WistiaJobOperator(WistiaBaseOperator):
                     end_time=end_time,
                 ),
                 method_name="execute_complete",
-                kwargs={"result": result, "pending": pending[1:], "finals": finals, "end_time": end_time},
                 timeout=timedelta(seconds=max(end_time - time.time(), 0)) + DEFER_TIMEOUT_MARGIN,
             )
         for job_id in pending:
             finals.append(self.poll_job(job_id, end_time))
-        return with_final_jobs(result, {job["id"]: job for job in finals})
+        return with_final_jobs(wait["result"], {job["id"]: job for job in finals})
 
     def poll_job(self, job_id: int, end_time: float) -> dict[str, Any]:
         """Poll one job in the worker until it is finished; raise if it fails or time runs out."""
@@ -113,22 +119,18 @@ class WistiaJobOperator(WistiaBaseOperator):
             log.info("%s Next check in %g s.", message, min(self.poll_interval, left))
             time.sleep(min(self.poll_interval, left))
 
-    def execute_complete(
-        self,
-        context: Any,
-        event: dict[str, Any],
-        result: Any = None,
-        pending: list[int] | None = None,
-        finals: list[dict[str, Any]] | None = None,
-        end_time: float = 0.0,
-    ) -> Any:
+    def execute_complete(self, context: Any, event: dict[str, Any], **_: Any) -> Any:
         """Resume after the trigger: wait for the next job, or return the answer."""
         job = result_from_event(event, WistiaBackgroundJobTrigger.object_key, WistiaJobFailedError)
         self.log.info("%s", event.get("message"))
-        done = [*(finals or []), job]
-        if pending:
-            return self.wait_for_jobs(result, list(pending), done, end_time)
-        return with_final_jobs(result, {final["id"]: final for final in done})
+        ti = context["ti"]
+        wait = ti.xcom_pull(task_ids=ti.task_id, key=WAIT_STATE_KEY, map_indexes=ti.map_index)
+        if not isinstance(wait, dict):
+            raise WistiaError(f"The state of the wait ({WAIT_STATE_KEY!r} XCom) is gone; rerun the task.")
+        wait = {**wait, "pending": list(wait["pending"])[1:], "finals": [*wait["finals"], job]}
+        if wait["pending"]:
+            return self.wait_for_jobs(context, wait)
+        return with_final_jobs(wait["result"], {final["id"]: final for final in wait["finals"]})
 
 
 def media_id_list(field: str, value: Any) -> list[str]:
