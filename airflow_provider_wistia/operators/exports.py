@@ -18,6 +18,7 @@ from airflow_provider_wistia.export_activity import (
     EventsExport,
     check_window_given,
     resolve_window,
+    run_day,
 )
 from airflow_provider_wistia.export_checkpoint import DEFAULT_MAX_CHECKPOINT_AGE, check_max_checkpoint_age
 from airflow_provider_wistia.export_engine import check_file_format
@@ -39,10 +40,13 @@ EXPORT_PARAMS = """:param destination: local path or ``ObjectStoragePath`` URL (
     :param checkpoint_seconds: ...or every this many seconds, whichever comes first.
     :param max_checkpoint_age: a checkpoint started longer ago than this (a ``timedelta``,
         default 24 hours) is discarded. None: never expires."""
-WINDOW_PARAMS = """:param start_date: first day, ``YYYY-MM-DD`` or a date (templated, e.g. ``"{{ ds }}"``).
-        Blank or None: the run's day (its data interval's or logical date's day; for a run
-        without a logical date, the day before it ran).
-    :param end_date: last day, included (templated); blank or None as for ``start_date``."""
+WINDOW_PARAMS = """:param start_date: first day, ``YYYY-MM-DD`` or a date (templated, e.g. ``"{{ ds }}"``;
+        kept in ``window_start``). Blank or None: the run's day (its data interval's or logical
+        date's day; for a run without a logical date, the day before it ran, which is also
+        what ``{{ ds }}`` renders to then). A ``default_args`` ``start_date`` is the task's,
+        as for any operator, never the window.
+    :param end_date: last day, included (templated; kept in ``window_end``); blank or None as
+        for ``start_date``."""
 
 
 class WistiaExportOperator(WistiaLinkedOperator):
@@ -94,17 +98,38 @@ class WistiaExportOperator(WistiaLinkedOperator):
 
 
 class _WindowExportOperator(WistiaExportOperator):
-    """An export over a window of days; blank dates are resolved from the run in :meth:`prepare`."""
+    """An export over a window of days; blank dates are resolved from the run in :meth:`prepare`.
+
+    ``start_date`` and ``end_date`` are also ``BaseOperator``'s own arguments (the task's
+    schedule bounds, often set in ``default_args``). Here they are the export's window, kept in
+    ``window_start``/``window_end`` (the templated attributes); a value that came from
+    ``default_args`` is handed to ``BaseOperator`` instead, so it never becomes the window.
+    """
 
     def __init__(self, *, start_date: Any = None, end_date: Any = None, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        check_window_given(start_date, end_date)
-        self.start_date = start_date
-        self.end_date = end_date
-        self.window: tuple[Any, Any] = (start_date, end_date)
+        defaults = kwargs.get("default_args") or {}
+        task_dates: dict[str, Any] = {
+            name: value
+            for name, value in (("start_date", start_date), ("end_date", end_date))
+            if value is not None and value is defaults.get(name)
+        }
+        super().__init__(**task_dates, **kwargs)
+        self.window_start = None if "start_date" in task_dates else start_date
+        self.window_end = None if "end_date" in task_dates else end_date
+        check_window_given(self.window_start, self.window_end)
+        self.window: tuple[Any, Any] = (self.window_start, self.window_end)
+
+    def render_template_fields(self, context: Any, jinja_env: Any = None) -> None:
+        """A run without a logical date (manual or asset-triggered, in Airflow 3) has no ``ds``,
+        so ``"{{ ds }}"`` would fail to render: here it renders the run's day instead (the day
+        before the run), the same day blank dates default to."""
+        if context.get("ds") is None:
+            day = run_day(context)
+            context = {**context, "ds": day.isoformat(), "ds_nodash": day.strftime("%Y%m%d")}
+        super().render_template_fields(context, jinja_env)
 
     def prepare(self, context: Any) -> None:
-        self.window = resolve_window(self.start_date, self.end_date, context)
+        self.window = resolve_window(self.window_start, self.window_end, context)
 
 
 class WistiaExportDailyStatsOperator(_WindowExportOperator):
@@ -122,7 +147,7 @@ class WistiaExportDailyStatsOperator(_WindowExportOperator):
     :param wistia_conn_id: Airflow connection of type ``wistia``.
     """
 
-    template_fields: Sequence[str] = ("destination", "start_date", "end_date", "project_id", "fields")
+    template_fields: Sequence[str] = ("destination", "window_start", "window_end", "project_id", "fields")
     link_kind = "projects"
     link_field = "project_id"
 
@@ -163,7 +188,7 @@ class WistiaExportEventsOperator(_WindowExportOperator):
     :param wistia_conn_id: Airflow connection of type ``wistia``.
     """
 
-    template_fields: Sequence[str] = ("destination", "start_date", "end_date", "media_id", "fields")
+    template_fields: Sequence[str] = ("destination", "window_start", "window_end", "media_id", "fields")
     link_kind = "medias"
     link_field = "media_id"
 
