@@ -287,40 +287,61 @@ class CatalogApi:
                 raise NotFoundError(f"Channel episode with ID '{episode_hid}' not found.")
             return Response(body=self._public_episode(episode), xml_root="channel_episode")
 
-    def episode_create(self, call: Any, channel_hid: str) -> Response:
-        p = call.params
-        media_hid = p.get_str("media_id")
-        status = p.get_str("publish_status") or "draft"
+    def create_channel_episode(
+        self,
+        channel_hid: str,
+        media_hid: str | None,
+        *,
+        title: str | None = None,
+        description: str | None = None,
+        summary: str | None = None,
+        publish_status: str | None = None,
+        publish_at: str | None = None,
+    ) -> dict[str, Any]:
+        """Python API and ``POST /channels/<id>/channel_episodes``: the new episode's JSON."""
+        status = publish_status or "draft"
         if not media_hid:
             raise _missing("media_id")
         if status not in _PUBLISH_STATUSES:
             raise BadRequestError({"error": f"publish_status must be one of {', '.join(_PUBLISH_STATUSES)}."})
-        publish_at = p.get_str("publish_at")
         if (status == "scheduled") != bool(publish_at):
-            raise BadRequestError(
-                {"error": "publish_at is required when, and only when, publish_status is scheduled."}
-            )
+            message = "publish_at is required when, and only when, publish_status is scheduled."
+            raise BadRequestError({"error": message})
         with self.store.lock:
             self._channel(channel_hid)
             media = self.store.medias.get(media_hid)
             if media is None:
                 raise BadRequestError({"error": f"Media with hashed ID '{media_hid}' not found."})
             now = iso(time.time())
+            hid = self.store._new_hid()
             episode: dict[str, Any] = {
                 "id": self.store._new_id("channel_episode"),
-                "hashedId": self.store._new_hid(),
+                "hashedId": hid,
                 "channelHashedId": channel_hid,
                 "mediaHashedId": media_hid,
-                "title": p.get_str("title") or media.name,
-                "description": p.get_str("description") or "",
-                "summary": p.get_str("summary") or "",
+                "title": title or media.name,
+                "description": description or "",
+                "summary": summary or "",
                 "published": status == "published",
                 "publish_at": publish_at,
                 "created": now,
                 "updated": now,
             }
-            self.episodes[episode["hashedId"]] = episode
-            return Response(body=self._public_episode(episode), xml_root="channel_episode")
+            self.episodes[hid] = episode
+            return self._public_episode(episode)
+
+    def episode_create(self, call: Any, channel_hid: str) -> Response:
+        p = call.params
+        body = self.create_channel_episode(
+            channel_hid,
+            p.get_str("media_id"),
+            title=p.get_str("title"),
+            description=p.get_str("description"),
+            summary=p.get_str("summary"),
+            publish_status=p.get_str("publish_status"),
+            publish_at=p.get_str("publish_at"),
+        )
+        return Response(body=body, xml_root="channel_episode")
 
     # -- search --------------------------------------------------------------------------------
     def search(self, call: Any) -> Response:
