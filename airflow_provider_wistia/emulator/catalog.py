@@ -83,6 +83,16 @@ class CatalogApi:
             (r"expiring_token", {"POST": self.expiring_token}),
         ]
 
+    def _new_record(self, kind: str, hid_key: str) -> dict[str, Any]:
+        """The fields every created record starts with: numeric id, hashed id, timestamps."""
+        now = iso(time.time())
+        return {
+            "id": self.store._new_id(kind),
+            hid_key: self.store._new_hid(),
+            "created": now,
+            "updated": now,
+        }
+
     # -- tags ----------------------------------------------------------------------------------
     def ensure_tags(self, names: list[str]) -> None:
         now = time.time()
@@ -153,19 +163,10 @@ class CatalogApi:
             project = self.store.projects.get(project_id)
             if project is None:
                 raise NotFoundError(f"Project with ID {project_id} not found.")
-            now = iso(time.time())
             positions = [s["position"] for s in project.subfolders.values()]
-            hid = self.store._new_hid()
-            subfolder: dict[str, Any] = {
-                "id": self.store._new_id("subfolder"),
-                "hashed_id": hid,
-                "name": str(name),
-                "description": description,
-                "position": max(positions, default=-1) + 1,
-                "created": now,
-                "updated": now,
-            }
-            project.subfolders[hid] = subfolder
+            subfolder = self._new_record("subfolder", "hashed_id")
+            subfolder.update(name=str(name), description=description, position=max(positions, default=-1) + 1)
+            project.subfolders[subfolder["hashed_id"]] = subfolder
             return dict(subfolder)
 
     def subfolder_create(self, call: Any, project_id: str) -> Response:
@@ -213,17 +214,9 @@ class CatalogApi:
     def create_channel(self, name: str, description: str = "") -> dict[str, Any]:
         """Python API (v1 has no endpoint to create a channel): the new channel's JSON."""
         with self.store.lock:
-            now = iso(time.time())
-            hid = self.store._new_hid()
-            channel: dict[str, Any] = {
-                "id": self.store._new_id("channel"),
-                "hashedId": hid,
-                "name": name,
-                "description": description,
-                "created": now,
-                "updated": now,
-            }
-            self.channels[hid] = channel
+            channel = self._new_record("channel", "hashedId")
+            channel.update(name=name, description=description)
+            self.channels[channel["hashedId"]] = channel
             return self.channel_json(channel)
 
     def channel_json(self, channel: dict[str, Any]) -> dict[str, Any]:
@@ -312,22 +305,17 @@ class CatalogApi:
             media = self.store.medias.get(media_hid)
             if media is None:
                 raise BadRequestError({"error": f"Media with hashed ID '{media_hid}' not found."})
-            now = iso(time.time())
-            hid = self.store._new_hid()
-            episode: dict[str, Any] = {
-                "id": self.store._new_id("channel_episode"),
-                "hashedId": hid,
-                "channelHashedId": channel_hid,
-                "mediaHashedId": media_hid,
-                "title": title or media.name,
-                "description": description or "",
-                "summary": summary or "",
-                "published": status == "published",
-                "publish_at": publish_at,
-                "created": now,
-                "updated": now,
-            }
-            self.episodes[hid] = episode
+            episode = self._new_record("channel_episode", "hashedId")
+            episode.update(
+                channelHashedId=channel_hid,
+                mediaHashedId=media_hid,
+                title=title or media.name,
+                description=description or "",
+                summary=summary or "",
+                published=status == "published",
+                publish_at=publish_at,
+            )
+            self.episodes[episode["hashedId"]] = episode
             return self._public_episode(episode)
 
     def episode_create(self, call: Any, channel_hid: str) -> Response:

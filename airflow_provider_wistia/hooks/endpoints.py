@@ -8,7 +8,7 @@ hook's ``request`` or ``paginate``; the HTTP itself (auth, limits, retries, erro
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from airflow_provider_wistia.hooks.endpoints_captions import WistiaMediaContentMixin
 from airflow_provider_wistia.hooks.endpoints_catalog import WistiaCatalogMixin
@@ -25,21 +25,6 @@ class WistiaDataApiMixin(
     The newer endpoint groups (background jobs, captions, customizations, tags...) come from
     the mixins in the ``endpoints_*`` modules.
     """
-
-    if TYPE_CHECKING:
-
-        def request(
-            self,
-            method: str,
-            path: str,
-            *,
-            params: dict[str, Any] | None = None,
-            data: dict[str, Any] | None = None,
-            json: Any = None,
-            response_format: str = "json",
-        ) -> Any: ...
-
-        def paginate(self, path: str, params: dict[str, Any] | None = None) -> Iterator[dict[str, Any]]: ...
 
     # ------------------------------------------------------------------ projects
     def iter_projects(self, **filters: Any) -> Iterator[dict[str, Any]]:
