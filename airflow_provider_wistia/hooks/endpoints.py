@@ -163,7 +163,9 @@ class WistiaDataApiMixin(
             "hashed_id": require_id("hashed_id", hashed_id) if hashed_id is not None else None,
             "hashed_ids": None if hashed_ids is None else [require_id("hashed_ids", h) for h in hashed_ids],
             "tags": [require_text("tags", t) for t in tags] if tags is not None else None,
-            "archived": archived,
+            "archived": None
+            if archived is None
+            else ("true" if archived else "false"),  # as the OAS spells it
             "sort_by": sort_by,
             "sort_direction": sort_direction,
             "per_page": per_page,
