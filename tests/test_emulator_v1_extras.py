@@ -152,3 +152,19 @@ def test_wystia_captions_and_customizations(emulator: WistiaEmulator) -> None:
         assert api.delete_customizations(video) is True and video not in emulator.content.customizations
     finally:
         emulator.configure(newer_media_fields=True)
+
+
+def test_caption_track_as_srt_vtt_and_text(emulator: WistiaEmulator, api: Any) -> None:
+    video = emulator.create_media("a.mp4")["hashed_id"]
+    emulator.content.add_caption(video, "eng", SRT + "\n2\n00:00:01,500 --> 00:00:03,000\nBye.\n")
+    srt = api("GET", f"/medias/{video}/captions/eng.srt")
+    assert srt.headers["Content-Type"].startswith("text/plain") and srt.text.startswith(SRT)
+    vtt = api("GET", f"/medias/{video}/captions/eng.vtt")
+    assert vtt.headers["Content-Type"].startswith("text/vtt")
+    assert (
+        vtt.text == "WEBVTT\n\n00:00:00.000 --> 00:00:01.500\nHello.\n\n00:00:01.500 --> 00:00:03.000\nBye.\n"
+    )
+    assert api("GET", f"/medias/{video}/captions/eng.txt").text == "Hello.\nBye.\n"
+    assert api("GET", f"/medias/{video}/captions/eng.json").json()["language"] == "eng"
+    assert api("GET", f"/medias/{video}.srt").status_code == 406
+    assert api("GET", f"/medias/{video}/captions/fra.srt").status_code == 404
