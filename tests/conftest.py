@@ -67,10 +67,18 @@ def emulator_server() -> Iterator[WistiaEmulator]:
 @pytest.fixture
 def emulator(emulator_server: WistiaEmulator, monkeypatch: pytest.MonkeyPatch) -> WistiaEmulator:
     """A clean emulator, with ``wistia_default`` pointing at it."""
+    from airflow_provider_wistia.hooks.endpoints_media_jobs import reset_move_limiters
+
     emulator_server.reset()
     emulator_server.configure(
-        rate_limit_per_minute=100_000, rate_limit_window_seconds=60.0, rate_limit_status=429
+        rate_limit_per_minute=100_000,
+        rate_limit_window_seconds=60.0,
+        rate_limit_status=429,
+        job_lifecycle=["queued", "started", "finished"],
+        move_limit=10,
+        move_window_seconds=300.0,
     )
+    reset_move_limiters()  # the hook's move window is process-wide: a fresh emulator starts it afresh
     monkeypatch.setenv("AIRFLOW_CONN_WISTIA_DEFAULT", conn_json(emulator_server.base_url))
     return emulator_server
 

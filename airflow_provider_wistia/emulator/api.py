@@ -20,7 +20,7 @@ from .catalog import CatalogApi
 from .common import ApiError, BadRequestError, Params, Response, media_not_found, paging, parse_int
 from .cursor import cursor_paging
 from .jobs import JobsApi
-from .media_content import MediaContentApi
+from .media_content import CAPTION_SHOW, TEXT_FORMATS, MediaContentApi
 from .models import media_stats_json, stats_api_media_json
 from .state import Store
 
@@ -32,6 +32,7 @@ class Call:
     base: str
     body_kind: str = "none"  # none, json, form or multipart
     json_body: Any = None
+    fmt: str = "json"  # the path's extension: json, xml, or srt/vtt/txt where an endpoint serves it
 
     def sort(self) -> tuple[str | None, bool]:
         sort_by = self.params.get_str("sort_by") or None
@@ -80,6 +81,10 @@ class DataApi:
         groups = (self.jobs, self.catalog, self.content, self.analytics)
         table = [route for group in groups for route in group.routes()] + table
         self.routes = [(re.compile(f"^{pattern}$"), methods) for pattern, methods in table]
+
+    def accepts_format(self, path: str, fmt: str) -> bool:
+        """JSON and XML everywhere; SRT, VTT and plain text for a caption track (Captions#show)."""
+        return fmt in ("json", "xml") or (fmt in TEXT_FORMATS and CAPTION_SHOW.match(path) is not None)
 
     def resolve(self, path: str) -> tuple[dict[str, Handler], tuple[str, ...]] | None:
         for pattern, methods in self.routes:

@@ -83,6 +83,16 @@ class CatalogApi:
             (r"expiring_token", {"POST": self.expiring_token}),
         ]
 
+    def _new_record(self, kind: str, hid_key: str) -> dict[str, Any]:
+        """The fields every created record starts with: numeric id, hashed id, timestamps."""
+        now = iso(time.time())
+        return {
+            "id": self.store._new_id(kind),
+            hid_key: self.store._new_hid(),
+            "created": now,
+            "updated": now,
+        }
+
     # -- tags ----------------------------------------------------------------------------------
     def ensure_tags(self, names: list[str]) -> None:
         now = time.time()
@@ -153,19 +163,10 @@ class CatalogApi:
             project = self.store.projects.get(project_id)
             if project is None:
                 raise NotFoundError(f"Project with ID {project_id} not found.")
-            now = iso(time.time())
             positions = [s["position"] for s in project.subfolders.values()]
-            hid = self.store._new_hid()
-            subfolder: dict[str, Any] = {
-                "id": self.store._new_id("subfolder"),
-                "hashed_id": hid,
-                "name": str(name),
-                "description": description,
-                "position": max(positions, default=-1) + 1,
-                "created": now,
-                "updated": now,
-            }
-            project.subfolders[hid] = subfolder
+            subfolder = self._new_record("subfolder", "hashed_id")
+            subfolder.update(name=str(name), description=description, position=max(positions, default=-1) + 1)
+            project.subfolders[subfolder["hashed_id"]] = subfolder
             return dict(subfolder)
 
     def subfolder_create(self, call: Any, project_id: str) -> Response:
@@ -213,17 +214,9 @@ class CatalogApi:
     def create_channel(self, name: str, description: str = "") -> dict[str, Any]:
         """Python API (v1 has no endpoint to create a channel): the new channel's JSON."""
         with self.store.lock:
-            now = iso(time.time())
-            hid = self.store._new_hid()
-            channel: dict[str, Any] = {
-                "id": self.store._new_id("channel"),
-                "hashedId": hid,
-                "name": name,
-                "description": description,
-                "created": now,
-                "updated": now,
-            }
-            self.channels[hid] = channel
+            channel = self._new_record("channel", "hashedId")
+            channel.update(name=name, description=description)
+            self.channels[channel["hashedId"]] = channel
             return self.channel_json(channel)
 
     def channel_json(self, channel: dict[str, Any]) -> dict[str, Any]:
@@ -287,40 +280,56 @@ class CatalogApi:
                 raise NotFoundError(f"Channel episode with ID '{episode_hid}' not found.")
             return Response(body=self._public_episode(episode), xml_root="channel_episode")
 
-    def episode_create(self, call: Any, channel_hid: str) -> Response:
-        p = call.params
-        media_hid = p.get_str("media_id")
-        status = p.get_str("publish_status") or "draft"
+    def create_channel_episode(
+        self,
+        channel_hid: str,
+        media_hid: str | None,
+        *,
+        title: str | None = None,
+        description: str | None = None,
+        summary: str | None = None,
+        publish_status: str | None = None,
+        publish_at: str | None = None,
+    ) -> dict[str, Any]:
+        """Python API and ``POST /channels/<id>/channel_episodes``: the new episode's JSON."""
+        status = publish_status or "draft"
         if not media_hid:
             raise _missing("media_id")
         if status not in _PUBLISH_STATUSES:
             raise BadRequestError({"error": f"publish_status must be one of {', '.join(_PUBLISH_STATUSES)}."})
-        publish_at = p.get_str("publish_at")
         if (status == "scheduled") != bool(publish_at):
-            raise BadRequestError(
-                {"error": "publish_at is required when, and only when, publish_status is scheduled."}
-            )
+            message = "publish_at is required when, and only when, publish_status is scheduled."
+            raise BadRequestError({"error": message})
         with self.store.lock:
             self._channel(channel_hid)
             media = self.store.medias.get(media_hid)
             if media is None:
                 raise BadRequestError({"error": f"Media with hashed ID '{media_hid}' not found."})
-            now = iso(time.time())
-            episode: dict[str, Any] = {
-                "id": self.store._new_id("channel_episode"),
-                "hashedId": self.store._new_hid(),
-                "channelHashedId": channel_hid,
-                "mediaHashedId": media_hid,
-                "title": p.get_str("title") or media.name,
-                "description": p.get_str("description") or "",
-                "summary": p.get_str("summary") or "",
-                "published": status == "published",
-                "publish_at": publish_at,
-                "created": now,
-                "updated": now,
-            }
+            episode = self._new_record("channel_episode", "hashedId")
+            episode.update(
+                channelHashedId=channel_hid,
+                mediaHashedId=media_hid,
+                title=title or media.name,
+                description=description or "",
+                summary=summary or "",
+                published=status == "published",
+                publish_at=publish_at,
+            )
             self.episodes[episode["hashedId"]] = episode
-            return Response(body=self._public_episode(episode), xml_root="channel_episode")
+            return self._public_episode(episode)
+
+    def episode_create(self, call: Any, channel_hid: str) -> Response:
+        p = call.params
+        body = self.create_channel_episode(
+            channel_hid,
+            p.get_str("media_id"),
+            title=p.get_str("title"),
+            description=p.get_str("description"),
+            summary=p.get_str("summary"),
+            publish_status=p.get_str("publish_status"),
+            publish_at=p.get_str("publish_at"),
+        )
+        return Response(body=body, xml_root="channel_episode")
 
     # -- search --------------------------------------------------------------------------------
     def search(self, call: Any) -> Response:

@@ -17,7 +17,7 @@ from .common import BadRequestError, NotFoundError, RecordedRequest
 from .faults import DEFAULT_RANDOM_KINDS, FaultInjector, RateLimiter
 from .jobs import check_job_lifecycle
 from .models import media_type_for
-from .seed import seed_demo, seed_medias
+from .seed import seed_demo, seed_demo_extras, seed_medias
 from .state import Store
 
 REQUEST_LOG_SIZE = 100_000
@@ -262,8 +262,12 @@ class WistiaEmulator:
         return seed_medias(self.store, count, project_id, non_video_every)
 
     def seed_demo(self) -> dict[str, Any]:
-        """A small demo account (see :func:`seed.seed_demo`); returns the created ids."""
-        return seed_demo(self.store)
+        """A small demo account (see :func:`seed.seed_demo` and :func:`seed.seed_demo_extras`):
+        projects, medias, a sharing, captions, a customized player, tags, a subfolder, a channel,
+        an allowed domain, visitors and viewing events. Returns the created ids."""
+        ids = seed_demo(self.store)
+        ids.update(seed_demo_extras(self.api, ids))
+        return ids
 
     @staticmethod
     def _or_none(func: Any, *args: Any) -> Any:
@@ -334,6 +338,30 @@ class WistiaEmulator:
                 "projects": projects,
                 "medias": self.store.list_medias(),
                 "sharings": {p["hashedId"]: self.store.list_sharings(p["hashedId"]) for p in projects},
+            }
+
+    def snapshot_v1_extras(self) -> dict[str, Any]:
+        """The newer v1 state: captions and customizations (by media), tags, subfolders (by
+        project), channels, episodes, allowed domains, background jobs, charges, and counts of
+        visitors and events (served by ``GET /__emulator__/extras``)."""
+        store, content, catalog = self.store, self.content, self.catalog
+        with store.lock:
+            return {
+                "captions": {
+                    hid: content.get_captions(hid) for hid in content.captions if content.captions[hid]
+                },
+                "customizations": {hid: dict(c) for hid, c in content.customizations.items()},
+                "tags": catalog.list_tags(),
+                "subfolders": {
+                    p.hashed_id: list(p.subfolders.values()) for p in store.projects.values() if p.subfolders
+                },
+                "channels": [catalog.channel_json(c) for c in catalog.channels.values()],
+                "channel_episodes": [catalog._public_episode(e) for e in catalog.episodes.values()],
+                "allowed_domains": sorted(catalog.allowed_domains),
+                "background_jobs": [dict(job.to_json(), kind=job.kind) for job in self.jobs.jobs.values()],
+                "charges": [dict(charge) for charge in content.charges],
+                "visitor_count": len(self.analytics.visitors),
+                "event_count": len(self.analytics.events),
             }
 
     # -- faults ----------------------------------------------------------------------------

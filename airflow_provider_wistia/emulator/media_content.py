@@ -10,6 +10,7 @@ localizations) are simulated: nothing is billed, each order is recorded in :attr
 from __future__ import annotations
 
 import math
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -38,6 +39,12 @@ _BY_TWO_LETTERS = {two: three for three, (_, _, two) in LANGUAGES.items()}
 _BIBLIOGRAPHIC = {"fre": "fra", "ger": "deu", "dut": "nld", "chi": "zho"}
 CAPTION_PRICE_PER_MINUTE = {"automated": 0.25, "human": 2.50, "rush": 4.00}
 LOCALIZATION_PRICE_PER_MINUTE = 1.00
+TEXT_FORMATS = {
+    "srt": "text/plain; charset=utf-8",
+    "vtt": "text/vtt; charset=utf-8",
+    "txt": "text/plain; charset=utf-8",
+}
+CAPTION_SHOW = re.compile(r"^medias/[^/]+/captions/(?!purchase$|order$)[^/]+$")
 ORDER_MESSAGE = "Captions purchased for this video. Your account will be charged when the captions are ready."
 
 
@@ -206,7 +213,13 @@ class MediaContentApi:
 
     def caption_show(self, call: Any, hid: str, language: str) -> Response:
         with self.store.lock:
-            body = self._caption(hid, language).to_json(self.store.newer_media_fields)
+            rec = self._caption(hid, language)
+            body = rec.to_json(self.store.newer_media_fields)
+        fmt = call.fmt
+        if fmt in TEXT_FORMATS:  # captions/eng.srt, .vtt or .txt: the track itself
+            return Response(
+                raw=_as_text_format(rec.text, fmt).encode("utf-8"), content_type=TEXT_FORMATS[fmt]
+            )
         return Response(body=body, xml_root="caption")
 
     def _caption_file(self, call: Any) -> str:
@@ -452,3 +465,14 @@ def _translated(srt: str, code: str) -> str:
         is_text = line.strip() and not line.strip().isdigit() and "-->" not in line
         lines.append(f"[{code}] {line}" if is_text else line)
     return "\n".join(lines) + "\n"
+
+
+def _as_text_format(srt: str, fmt: str) -> str:
+    """An SRT track as SRT, WebVTT (``.`` before milliseconds, a header) or bare text lines."""
+    if fmt == "srt":
+        return srt
+    blocks = [block.splitlines() for block in srt.strip().split("\n\n") if block.strip()]
+    if fmt == "txt":
+        return "\n".join(line for block in blocks for line in block[2:]) + "\n"
+    cues = ["\n".join([block[1].replace(",", "."), *block[2:]]) for block in blocks if len(block) >= 2]
+    return "WEBVTT\n\n" + "\n\n".join(cues) + "\n"

@@ -335,7 +335,7 @@ class RequestHandler(BaseHTTPRequestHandler):
             params.merge_under(qparams)
         except ApiError as exc:
             parse_error, params = exc, Params.from_query(query)
-        if fmt not in ("json", "xml"):
+        if not emu.api.accepts_format(rel, fmt):
             return Response(406, {"error": f"Unsupported format '{fmt}'."}), "json"
         token = header_token(self.headers.get("Authorization"))
         if token is None or token not in emu.tokens:
@@ -360,7 +360,7 @@ class RequestHandler(BaseHTTPRequestHandler):
         else:
             handler = resolved[0]["GET" if method == "HEAD" else method]
             try:
-                call = Call(method, params, self._base(), self.body_kind, self.json_body)
+                call = Call(method, params, self._base(), self.body_kind, self.json_body, fmt)
                 resp = handler(call, *resolved[1])
             except ApiError as exc:
                 resp = error_response(exc)

@@ -8,7 +8,7 @@ hook's ``request`` or ``paginate``; the HTTP itself (auth, limits, retries, erro
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from airflow_provider_wistia.hooks.endpoints_captions import WistiaMediaContentMixin
 from airflow_provider_wistia.hooks.endpoints_catalog import WistiaCatalogMixin
@@ -28,32 +28,6 @@ class WistiaDataApiMixin(
     The newer endpoint groups (background jobs, captions, customizations, tags...) come from
     the mixins in the ``endpoints_*`` modules.
     """
-
-    if TYPE_CHECKING:
-
-        def request(
-            self,
-            method: str,
-            path: str,
-            *,
-            params: dict[str, Any] | None = None,
-            data: dict[str, Any] | None = None,
-            json: Any = None,
-            response_format: str = "json",
-        ) -> Any: ...
-
-        def paginate(
-            self,
-            path: str,
-            params: dict[str, Any] | None = None,
-            *,
-            dedupe_key: str | None = "id",
-            seen: set[Any] | None = None,
-        ) -> Iterator[dict[str, Any]]: ...
-
-        def paginate_cursor(
-            self, path: str, params: dict[str, Any] | None = None, *, dedupe_key: str = "hashed_id"
-        ) -> Iterator[dict[str, Any]]: ...
 
     # ------------------------------------------------------------------ projects
     def iter_projects(self, **filters: Any) -> Iterator[dict[str, Any]]:
@@ -206,7 +180,9 @@ class WistiaDataApiMixin(
             "hashed_id": require_id("hashed_id", hashed_id) if hashed_id is not None else None,
             "hashed_ids": None if hashed_ids is None else [require_id("hashed_ids", h) for h in hashed_ids],
             "tags": [require_text("tags", t) for t in tags] if tags is not None else None,
-            "archived": archived,
+            "archived": None
+            if archived is None
+            else ("true" if archived else "false"),  # as the OAS spells it
             "sort_by": order,
             "sort_direction": sort_direction,
             "per_page": per_page,

@@ -40,7 +40,18 @@ class EndpointMixin:
             response_format: str = "json",
         ) -> Any: ...
 
-        def paginate(self, path: str, params: dict[str, Any] | None = None) -> Iterator[dict[str, Any]]: ...
+        def paginate(
+            self,
+            path: str,
+            params: dict[str, Any] | None = None,
+            *,
+            dedupe_key: str | None = "id",
+            seen: set[Any] | None = None,
+        ) -> Iterator[dict[str, Any]]: ...
+
+        def paginate_cursor(
+            self, path: str, params: dict[str, Any] | None = None, *, dedupe_key: str = "hashed_id"
+        ) -> Iterator[dict[str, Any]]: ...
 
 
 def path_segment(field: str, value: Any) -> str:

@@ -28,6 +28,12 @@ _move_limiters: dict[tuple[str, str, int, float], SlidingWindowRateLimiter] = {}
 _move_limiters_lock = threading.Lock()
 
 
+def reset_move_limiters() -> None:
+    """Forget every process-wide move window (tests do this between emulator resets)."""
+    with _move_limiters_lock:
+        _move_limiters.clear()
+
+
 def media_id_list(field: str, media_ids: Any) -> list[str]:
     """A non-empty list of hashed ids, duplicates dropped (order kept)."""
     if isinstance(media_ids, (str, bytes)) or not isinstance(media_ids, Iterable):
