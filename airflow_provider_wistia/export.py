@@ -34,6 +34,7 @@ from airflow_provider_wistia.export_engine import (
     FILE_FORMATS,
     Export,
     check_file_format,
+    media_count,
     storage_path,
 )
 from airflow_provider_wistia.export_engine import check_fields as _check_fields
@@ -141,14 +142,7 @@ class StatsExport(Export):
 
     def total(self) -> int | None:
         """How many medias the scope holds (one request), for progress; None if unknown."""
-        try:
-            owner = self.hook.get_project(self.project_id) if self.project_id else self.hook.get_account()
-            return int(owner["mediaCount"])
-        except WistiaNotFoundError:
-            raise
-        except (WistiaError, KeyError, TypeError, ValueError) as exc:
-            log.warning("Could not learn the media count (%s); progress will show no total.", exc)
-            return None
+        return media_count(self.hook, self.project_id)
 
     def units(self) -> Iterable[dict[str, Any]]:
         return self.hook.iter_medias(project_id=self.project_id)

@@ -13,11 +13,12 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
+from abc import abstractmethod
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from airflow_provider_wistia.exceptions import WistiaError, WistiaNotFoundError
-from airflow_provider_wistia.export_engine import Export
+from airflow_provider_wistia.export_engine import Export, media_count
 from airflow_provider_wistia.hooks.endpoints_stats import as_date, date_window
 from airflow_provider_wistia.validation import require_id
 
@@ -83,35 +84,18 @@ def export_window(start_date: Any, end_date: Any) -> tuple[dt.date, dt.date]:
     return start, end
 
 
-def media_count(hook: WistiaHook, project_id: str | None) -> int | None:
-    """How many medias an account or project holds (one request), for the ETA; None if unknown."""
-    try:
-        owner = hook.get_project(project_id) if project_id else hook.get_account()
-        return int(owner["mediaCount"])
-    except WistiaNotFoundError:
-        raise
-    except (WistiaError, KeyError, TypeError, ValueError) as exc:
-        log.warning("Could not learn the media count (%s); progress will show no total.", exc)
-        return None
+class WindowExport(Export):
+    """An export of a window of days (both included), optionally narrowed to one object.
 
-
-def daily_row_key(row: dict[str, Any]) -> str:
-    return f"{row['hashed_id']}/{row.get('date')}"
-
-
-def event_row_key(row: dict[str, Any]) -> str:
-    return str(row["event_key"])
-
-
-class DailyStatsExport(Export):
-    """One row per media per day of ``[start_date, end_date]`` (both included).
-
-    :param project_id: only this project's medias (default: the whole account).
+    :param start_date: the first day (a ``date``, ``YYYY-MM-DD`` or an ISO timestamp).
+    :param end_date: the last day.
+    :param filter_id: the hashed id named by :attr:`filter_field` (None: the whole account).
     :param kwargs: the engine's options (``file_format``, ``fields``, ``max_workers``,
         ``resume``, ``checkpoint_rows``, ``checkpoint_seconds``, ``max_checkpoint_age``).
     """
 
-    FIELDS = DAILY_STATS_FIELDS
+    kind: ClassVar[str]
+    filter_field: ClassVar[str]
 
     def __init__(
         self,
@@ -120,18 +104,44 @@ class DailyStatsExport(Export):
         *,
         start_date: Any,
         end_date: Any,
-        project_id: str | None = None,
+        filter_id: str | None = None,
         **kwargs: Any,
     ) -> None:
         self.start_date, self.end_date = export_window(start_date, end_date)
-        self.project_id = require_id("project_id", project_id) if project_id is not None else None
+        self.filter_id = require_id(self.filter_field, filter_id) if filter_id is not None else None
         scope = {
-            "export": "daily_stats",
-            "project_id": self.project_id,
+            "export": self.kind,
+            self.filter_field: self.filter_id,
             "start_date": self.start_date.isoformat(),
             "end_date": self.end_date.isoformat(),
         }
-        super().__init__(hook, destination, scope=scope, row_key=daily_row_key, **kwargs)
+        super().__init__(hook, destination, scope=scope, row_key=self.row_key, **kwargs)
+
+    @staticmethod
+    @abstractmethod
+    def row_key(row: dict[str, Any]) -> str:
+        """What identifies a row (written once however often it was fetched)."""
+
+    def summary(self) -> dict[str, Any]:
+        return {"start_date": self.start_date.isoformat(), "end_date": self.end_date.isoformat()}
+
+
+class DailyStatsExport(WindowExport):
+    """One row per media per day, from ``by_date``; ``project_id``: only this project's medias."""
+
+    FIELDS = DAILY_STATS_FIELDS
+    kind = "daily_stats"
+    filter_field = "project_id"
+
+    def __init__(
+        self, hook: WistiaHook, destination: Any, *, project_id: str | None = None, **kwargs: Any
+    ) -> None:
+        super().__init__(hook, destination, filter_id=project_id, **kwargs)
+        self.project_id = self.filter_id
+
+    @staticmethod
+    def row_key(row: dict[str, Any]) -> str:
+        return f"{row['hashed_id']}/{row.get('date')}"
 
     def total(self) -> int | None:
         return media_count(self.hook, self.project_id)
@@ -177,42 +187,22 @@ class DailyStatsExport(Export):
             self.checkpoint.add({"hashed_id": hid}, non_video=fetched is None, unit=hid, empty=True)
 
     def summary(self) -> dict[str, Any]:
-        return {
-            "start_date": self.start_date.isoformat(),
-            "end_date": self.end_date.isoformat(),
-            "deleted_during_export": self.checkpoint.deleted,
-        }
+        return {**super().summary(), "deleted_during_export": self.checkpoint.deleted}
 
 
-class EventsExport(Export):
-    """One row per viewing event of ``[start_date, end_date]`` (both included), newest first.
-
-    :param media_id: only this media's events (default: the whole account).
-    :param kwargs: the engine's options, as for :class:`DailyStatsExport`.
-    """
+class EventsExport(WindowExport):
+    """One row per viewing event, newest first; ``media_id``: only this media's events."""
 
     FIELDS = EVENT_FIELDS
     unit_name = "events"
+    kind = "events"
+    filter_field = "media_id"
 
     def __init__(
-        self,
-        hook: WistiaHook,
-        destination: str | os.PathLike[str] | ObjectStoragePath,
-        *,
-        start_date: Any,
-        end_date: Any,
-        media_id: str | None = None,
-        **kwargs: Any,
+        self, hook: WistiaHook, destination: Any, *, media_id: str | None = None, **kwargs: Any
     ) -> None:
-        self.start_date, self.end_date = export_window(start_date, end_date)
-        self.media_id = require_id("media_id", media_id) if media_id is not None else None
-        scope = {
-            "export": "events",
-            "media_id": self.media_id,
-            "start_date": self.start_date.isoformat(),
-            "end_date": self.end_date.isoformat(),
-        }
-        super().__init__(hook, destination, scope=scope, row_key=event_row_key, **kwargs)
+        super().__init__(hook, destination, filter_id=media_id, **kwargs)
+        self.media_id = self.filter_id
         # Checked here, before the checkpoint or any request (e.g. the two-year window).
         self._events = hook.iter_events(
             media_id=self.media_id, start_date=self.start_date, end_date=self.end_date
@@ -225,11 +215,12 @@ class EventsExport(Export):
         key = unit.get("event_key")
         return str(key) if key else None
 
+    @staticmethod
+    def row_key(row: dict[str, Any]) -> str:
+        return str(row["event_key"])
+
     def record(self, unit: dict[str, Any], fetched: Any) -> None:
         self.checkpoint.add({field: unit.get(field) for field in EVENT_FIELDS}, non_video=False)
-
-    def summary(self) -> dict[str, Any]:
-        return {"start_date": self.start_date.isoformat(), "end_date": self.end_date.isoformat()}
 
 
 def resolve_window(start_date: Any, end_date: Any, context: Any) -> tuple[Any, Any]:

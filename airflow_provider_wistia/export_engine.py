@@ -20,7 +20,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from airflow_provider_wistia.exceptions import WistiaConfigError
+from airflow_provider_wistia.exceptions import WistiaConfigError, WistiaError, WistiaNotFoundError
 from airflow_provider_wistia.export_checkpoint import (
     DEFAULT_MAX_CHECKPOINT_AGE,
     ExportCheckpoint,
@@ -73,6 +73,18 @@ def storage_path(destination: str | os.PathLike[str] | ObjectStoragePath) -> Obj
     if "://" in text:
         return ObjectStoragePath(text)
     return ObjectStoragePath("file://" + os.path.abspath(os.path.expanduser(text)))
+
+
+def media_count(hook: WistiaHook, project_id: str | None) -> int | None:
+    """How many medias an account or project holds (one request), for the ETA; None if unknown."""
+    try:
+        owner = hook.get_project(project_id) if project_id else hook.get_account()
+        return int(owner["mediaCount"])
+    except WistiaNotFoundError:
+        raise
+    except (WistiaError, KeyError, TypeError, ValueError) as exc:
+        log.warning("Could not learn the media count (%s); progress will show no total.", exc)
+        return None
 
 
 class _Progress:

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from airflow_provider_wistia.exceptions import WistiaClientError, WistiaConfigError
-from airflow_provider_wistia.hooks.endpoints_base import require_charge_confirmed, require_language
+from airflow_provider_wistia.hooks.endpoints_base import require_language
 from airflow_provider_wistia.hooks.endpoints_captions import caption_text
 from airflow_provider_wistia.hooks.wistia import WistiaHook
 from airflow_provider_wistia.operators.base import (
@@ -149,17 +149,17 @@ class WistiaDeleteCaptionsOperator(WistiaDeleteOperator):
 class WistiaOrderCaptionsOperator(WistiaMediaOperator):
     """Order captions for a video (``POST /medias/<id>/captions/order``). **Wistia charges the
     account for it**, so the task fails before any request unless ``confirm_charge=True``.
+    Returns ``{"message", "id"}``. (No ``extra_fields``: an order has only these fields.)
 
     :param media_id: hashed id of the video (templated).
     :param automated: machine captions (True) or human-made ones.
     :param rush: faster (dearer) delivery of human-made captions.
     :param automatically_enable: show the captions on the video once they are ready.
     :param confirm_charge: acknowledge that Wistia bills the order; required.
-    :param extra_fields: more fields for Wistia, sent as they are (templated).
     :param wistia_conn_id: Airflow connection of type ``wistia``.
     """
 
-    template_fields: Sequence[str] = ("media_id", "extra_fields")
+    template_fields: Sequence[str] = ("media_id",)
 
     def __init__(
         self,
@@ -169,7 +169,6 @@ class WistiaOrderCaptionsOperator(WistiaMediaOperator):
         rush: bool = False,
         automatically_enable: bool = True,
         confirm_charge: bool = False,
-        extra_fields: dict[str, Any] | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(media_id=media_id, **kwargs)
@@ -177,25 +176,12 @@ class WistiaOrderCaptionsOperator(WistiaMediaOperator):
         self.rush = rush
         self.automatically_enable = automatically_enable
         self.confirm_charge = confirm_charge
-        self.extra_fields = extra_fields
 
     def call(self, hook: WistiaHook) -> Any:
-        extra = check_extra_fields(self.extra_fields, ("automated", "rush", "automatically_enable"))
-        if not extra:
-            return hook.order_captions(
-                self.media_id,
-                automated=self.automated,
-                rush=self.rush,
-                automatically_enable=self.automatically_enable,
-                confirm_charge=self.confirm_charge,
-            )
-        require_charge_confirmed(self.confirm_charge, "Ordering captions")
-        body = {
-            **extra,
-            "automated": bool(self.automated),
-            "rush": bool(self.rush),
-            "automatically_enable": bool(self.automatically_enable),
-        }
-        return hook.request(
-            "POST", f"medias/{require_id('media_id', self.media_id)}/captions/order", json=body
+        return hook.order_captions(
+            self.media_id,
+            automated=self.automated,
+            rush=self.rush,
+            automatically_enable=self.automatically_enable,
+            confirm_charge=self.confirm_charge,
         )

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from airflow_provider_wistia.export_activity import (
     DAILY_STATS_FIELDS,
     EVENT_FIELDS,
     DailyStatsExport,
     EventsExport,
+    WindowExport,
     check_window_given,
     resolve_window,
     run_day,
@@ -106,6 +107,8 @@ class _WindowExportOperator(WistiaExportOperator):
     ``default_args`` is handed to ``BaseOperator`` instead, so it never becomes the window.
     """
 
+    export_class: ClassVar[type[WindowExport]]  # narrowed to the object its link_field names
+
     def __init__(self, *, start_date: Any = None, end_date: Any = None, **kwargs: Any) -> None:
         defaults = kwargs.get("default_args") or {}
         task_dates: dict[str, Any] = {
@@ -131,6 +134,16 @@ class _WindowExportOperator(WistiaExportOperator):
     def prepare(self, context: Any) -> None:
         self.window = resolve_window(self.window_start, self.window_end, context)
 
+    def call(self, hook: WistiaHook) -> Any:
+        start, end = self.window
+        narrowed_to = (
+            {self.link_field: blank_to_none(getattr(self, self.link_field))} if self.link_field else {}
+        )
+        export = self.export_class(
+            hook, self.destination, start_date=start, end_date=end, **narrowed_to, **self.engine_options()
+        )
+        return export.run()
+
 
 class WistiaExportDailyStatsOperator(_WindowExportOperator):
     __doc__ = f"""Export one row per media per day to a CSV or JSONL file, from the Stats API's
@@ -150,6 +163,7 @@ class WistiaExportDailyStatsOperator(_WindowExportOperator):
     template_fields: Sequence[str] = ("destination", "window_start", "window_end", "project_id", "fields")
     link_kind = "projects"
     link_field = "project_id"
+    export_class = DailyStatsExport
 
     def __init__(
         self,
@@ -162,18 +176,6 @@ class WistiaExportDailyStatsOperator(_WindowExportOperator):
     ) -> None:
         super().__init__(destination=destination, start_date=start_date, end_date=end_date, **kwargs)
         self.project_id = project_id
-
-    def call(self, hook: WistiaHook) -> Any:
-        start, end = self.window
-        export = DailyStatsExport(
-            hook,
-            self.destination,
-            start_date=start,
-            end_date=end,
-            project_id=blank_to_none(self.project_id),
-            **self.engine_options(),
-        )
-        return export.run()
 
 
 class WistiaExportEventsOperator(_WindowExportOperator):
@@ -191,6 +193,7 @@ class WistiaExportEventsOperator(_WindowExportOperator):
     template_fields: Sequence[str] = ("destination", "window_start", "window_end", "media_id", "fields")
     link_kind = "medias"
     link_field = "media_id"
+    export_class = EventsExport
 
     def __init__(
         self,
@@ -203,15 +206,3 @@ class WistiaExportEventsOperator(_WindowExportOperator):
     ) -> None:
         super().__init__(destination=destination, start_date=start_date, end_date=end_date, **kwargs)
         self.media_id = media_id
-
-    def call(self, hook: WistiaHook) -> Any:
-        start, end = self.window
-        export = EventsExport(
-            hook,
-            self.destination,
-            start_date=start,
-            end_date=end,
-            media_id=blank_to_none(self.media_id),
-            **self.engine_options(),
-        )
-        return export.run()
