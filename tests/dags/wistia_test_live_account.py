@@ -4,8 +4,10 @@
 fail: ``export_skip`` (``on_stats_error="skip"``) and ``export_fail`` (the default, no retries).
 ``conf``: ``skip``, ``fail`` (destinations).
 
-``wistia_test_live_upload``: an upload that waits for ``ready`` (one retry), in the worker
-(``upload_worker``) or deferred (``upload_deferred``); ``conf``: ``file_path``, ``project_id``.
+``wistia_test_live_upload_<worker|deferred>[_timeout]``: an upload that waits for ``ready``
+(one retry; ``ready_timeout`` 30 s, or 1 s for ``_timeout``), in the worker or deferred;
+``conf``: ``file_path``, ``project_id``. ``wistia_test_live_upload_variable``: the worker one
+without a task state store, as on Airflow < 3.3.
 """
 
 from __future__ import annotations
@@ -28,17 +30,34 @@ with DAG(dag_id="wistia_test_live_export", schedule=None, start_date=START, catc
     )
     WistiaExportStatsOperator(task_id="export_fail", destination="{{ dag_run.conf['fail'] }}", retries=0)
 
-with DAG(dag_id="wistia_test_live_upload", schedule=None, start_date=START, catchup=False) as upload_dag:
-    for deferrable in (False, True):
-        WistiaUploadMediaOperator(
-            task_id="upload_deferred" if deferrable else "upload_worker",
-            file_path="{{ dag_run.conf['file_path'] }}",
-            project_id="{{ dag_run.conf['project_id'] }}",
-            name="{{ task.task_id }}",
-            wait_for_ready=True,
-            deferrable=deferrable,
-            poll_interval=0.05,
-            ready_timeout=30,
-            retries=1,
-            retry_delay=timedelta(0),
-        )
+UPLOAD_DAGS = {}
+for mode in ("worker", "deferred"):
+    for ready_timeout in (30, 1):
+        dag_id = f"wistia_test_live_upload_{mode}" + ("_timeout" if ready_timeout == 1 else "")
+        with DAG(dag_id=dag_id, schedule=None, start_date=START, catchup=False) as UPLOAD_DAGS[dag_id]:
+            WistiaUploadMediaOperator(
+                task_id="upload",
+                file_path="{{ dag_run.conf['file_path'] }}",
+                project_id="{{ dag_run.conf['project_id'] }}",
+                wait_for_ready=True,
+                deferrable=mode == "deferred",
+                poll_interval=0.05,
+                ready_timeout=ready_timeout,
+                retries=1,
+                retry_delay=timedelta(0),
+            )
+
+# As on Airflow < 3.3, which has no task state store: the upload is recorded in a Variable.
+with DAG(
+    dag_id="wistia_test_live_upload_variable", schedule=None, start_date=START, catchup=False
+) as UPLOAD_DAGS["wistia_test_live_upload_variable"]:
+    WistiaUploadMediaOperator(
+        task_id="upload",
+        file_path="{{ dag_run.conf['file_path'] }}",
+        project_id="{{ dag_run.conf['project_id'] }}",
+        wait_for_ready=True,
+        poll_interval=0.05,
+        retries=1,
+        retry_delay=timedelta(0),
+        pre_execute=lambda context: context.pop("task_state_store", None),
+    )
