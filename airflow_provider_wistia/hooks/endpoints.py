@@ -10,13 +10,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
+from airflow_provider_wistia.hooks.paging import WistiaPagingMixin
 from airflow_provider_wistia.validation import require_id, require_sharing_id, require_text
 
 # The /medias orders Wistia can page with a cursor (consistent while the account changes).
 CURSOR_SORTS = ("created", "id")
 
 
-class WistiaDataApiMixin:
+class WistiaDataApiMixin(WistiaPagingMixin):
     """One method per Data API endpoint; every result is the API's JSON, unknown fields kept."""
 
     if TYPE_CHECKING:
@@ -30,19 +31,6 @@ class WistiaDataApiMixin:
             data: dict[str, Any] | None = None,
             response_format: str = "json",
         ) -> Any: ...
-
-        def paginate(
-            self,
-            path: str,
-            params: dict[str, Any] | None = None,
-            *,
-            dedupe_key: str | None = "id",
-            seen: set[Any] | None = None,
-        ) -> Iterator[dict[str, Any]]: ...
-
-        def paginate_cursor(
-            self, path: str, params: dict[str, Any] | None = None, *, dedupe_key: str = "hashed_id"
-        ) -> Iterator[dict[str, Any]]: ...
 
     # ------------------------------------------------------------------ projects
     def iter_projects(self, **filters: Any) -> Iterator[dict[str, Any]]:

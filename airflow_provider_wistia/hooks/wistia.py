@@ -35,7 +35,6 @@ from airflow_provider_wistia.exceptions import (
 )
 from airflow_provider_wistia.hooks.endpoints import WistiaDataApiMixin
 from airflow_provider_wistia.hooks.multipart import StreamingMultipart
-from airflow_provider_wistia.hooks.paging import WistiaPagingMixin
 from airflow_provider_wistia.hooks.settings import WistiaSettings, settings_from_connection
 from airflow_provider_wistia.ratelimit import SlidingWindowRateLimiter
 from airflow_provider_wistia.validation import (
@@ -116,7 +115,7 @@ def _clean(params: dict[str, Any]) -> dict[str, Any]:
     return {key: _form_value(value) for key, value in params.items() if value is not None}
 
 
-class WistiaHook(WistiaDataApiMixin, WistiaPagingMixin, BaseHook):
+class WistiaHook(WistiaDataApiMixin, BaseHook):
     """Call the Wistia Data API v1 through an Airflow connection of type ``wistia``.
 
     :param wistia_conn_id: the connection holding the API token (password), an optional

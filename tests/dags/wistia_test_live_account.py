@@ -13,6 +13,7 @@ without a task state store, as on Airflow < 3.3.
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 import pendulum
 from airflow.sdk import DAG
@@ -30,28 +31,10 @@ with DAG(dag_id="wistia_test_live_export", schedule=None, start_date=START, catc
     )
     WistiaExportStatsOperator(task_id="export_fail", destination="{{ dag_run.conf['fail'] }}", retries=0)
 
-UPLOAD_DAGS = {}
-for mode in ("worker", "deferred"):
-    for ready_timeout in (30, 1):
-        dag_id = f"wistia_test_live_upload_{mode}" + ("_timeout" if ready_timeout == 1 else "")
-        with DAG(dag_id=dag_id, schedule=None, start_date=START, catchup=False) as UPLOAD_DAGS[dag_id]:
-            WistiaUploadMediaOperator(
-                task_id="upload",
-                file_path="{{ dag_run.conf['file_path'] }}",
-                project_id="{{ dag_run.conf['project_id'] }}",
-                wait_for_ready=True,
-                deferrable=mode == "deferred",
-                poll_interval=0.05,
-                ready_timeout=ready_timeout,
-                retries=1,
-                retry_delay=timedelta(0),
-            )
 
-# As on Airflow < 3.3, which has no task state store: the upload is recorded in a Variable.
-with DAG(
-    dag_id="wistia_test_live_upload_variable", schedule=None, start_date=START, catchup=False
-) as UPLOAD_DAGS["wistia_test_live_upload_variable"]:
-    WistiaUploadMediaOperator(
+def upload_task(**options: Any) -> WistiaUploadMediaOperator:
+    """The upload every upload DAG runs: waits for ``ready``, one immediate retry."""
+    return WistiaUploadMediaOperator(
         task_id="upload",
         file_path="{{ dag_run.conf['file_path'] }}",
         project_id="{{ dag_run.conf['project_id'] }}",
@@ -59,5 +42,19 @@ with DAG(
         poll_interval=0.05,
         retries=1,
         retry_delay=timedelta(0),
-        pre_execute=lambda context: context.pop("task_state_store", None),
+        **options,
     )
+
+
+UPLOAD_DAGS = {}
+for mode in ("worker", "deferred"):
+    for ready_timeout in (30, 1):
+        dag_id = f"wistia_test_live_upload_{mode}" + ("_timeout" if ready_timeout == 1 else "")
+        with DAG(dag_id=dag_id, schedule=None, start_date=START, catchup=False) as UPLOAD_DAGS[dag_id]:
+            upload_task(deferrable=mode == "deferred", ready_timeout=ready_timeout)
+
+# As on Airflow < 3.3, which has no task state store: the upload is recorded in a Variable.
+with DAG(
+    dag_id="wistia_test_live_upload_variable", schedule=None, start_date=START, catchup=False
+) as UPLOAD_DAGS["wistia_test_live_upload_variable"]:
+    upload_task(pre_execute=lambda context: context.pop("task_state_store", None))
