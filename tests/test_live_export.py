@@ -21,6 +21,7 @@ from conftest import task_states, xcom
 from test_live_account import change_after_first_list_page
 
 from airflow_provider_wistia.emulator import WistiaEmulator
+from airflow_provider_wistia.emulator.common import RecordedRequest
 from airflow_provider_wistia.exceptions import WistiaConfigError
 from airflow_provider_wistia.export import export_stats
 from airflow_provider_wistia.hooks.wistia import WistiaHook
@@ -34,35 +35,45 @@ def _stats_calls(emulator: WistiaEmulator, hid: str) -> list[int]:
     return [r.status for r in emulator.requests if r.path == f"/v1/medias/{hid}/stats.json"]
 
 
-def test_export_while_a_media_is_deleted_and_another_added_between_two_pages(
+def test_export_while_medias_are_deleted_and_added_during_the_export(
     hook: WistiaHook, emulator: WistiaEmulator, tmp_path: Path
 ) -> None:
     """Right after page 1 of the listing is served (before the export has it), a video of
     page 1 is deleted and a media is added. With page numbers, the first media of page 2
-    would shift onto page 1 and silently be missing from the file."""
+    would shift onto page 1 and silently be missing from the file. Another video is deleted
+    just after its stats were read: it is left out too (the export lists once more at its end)."""
     ids = emulator.seed_medias(150)
-    deleted, added = ids[3], []
+    deleted, deleted_after_stats, added = ids[3], ids[120], []
 
     def change() -> None:
         emulator.store.delete_media(deleted)
         added.append(emulator.create_media("uploaded meanwhile.mp4")["hashed_id"])
 
+    def delete_after_stats(request: RecordedRequest) -> None:
+        if request.path == f"/v1/medias/{deleted_after_stats}/stats.json" and request.status == 200:
+            emulator.store.delete_media(deleted_after_stats)  # its stats answer is on its way
+
     change_after_first_list_page(emulator, change)
+    emulator.request_observers.append(delete_after_stats)
     destination = tmp_path / "stats.jsonl"
     result = export_stats(hook, str(destination), file_format="jsonl", max_workers=4)
 
     rows = _jsonl(destination)
     counts = Counter(r["hashed_id"] for r in rows)
-    lasting = set(ids) - {deleted}
+    gone = {deleted, deleted_after_stats}
+    lasting = set(ids) - gone
     assert lasting <= set(counts) and set(counts.values()) == {1}  # every lasting media, exactly once
-    assert deleted not in counts  # listed, then gone: left out...
-    assert result["deleted_during_export"] == 1  # ...and counted
-    assert set(counts) - lasting <= set(added)  # a media added meanwhile may be in the file
-    assert result["rows"] == len(rows) and result["stats_errors"] == []
-    # The emulator's state: the deleted media is gone, its stats request was answered 404 once.
-    assert emulator.get_media(deleted) is None and _stats_calls(emulator, deleted) == [404]
+    assert not gone & set(counts)  # deleted during the export: left out...
+    assert result["deleted_during_export"] == 2  # ...and counted
+    assert set(counts) - lasting == set(added)  # the media added meanwhile is listed on page 2
+    assert result["rows"] == len(rows) == 149 and result["stats_errors"] == []
+    # The emulator's state: both are gone; one's stats answered 404, the other's 200.
+    assert all(emulator.get_media(hid) is None for hid in gone)
+    assert _stats_calls(emulator, deleted) == [404] and _stats_calls(emulator, deleted_after_stats) == [200]
     first_of_page_2 = next(r for r in rows if r["hashed_id"] == ids[100])  # the one page numbers lose
     assert first_of_page_2["plays"] == emulator.store.medias[ids[100]].stats()["plays"]
+    # account, 2 cursor pages, 151 stats (150 seeded + 1 added), 2 pages again at the end
+    assert result["requests"] == 1 + 2 + 151 + 2
 
 
 def test_a_media_whose_stats_always_fail_is_skipped_or_fails_the_export(
