@@ -13,11 +13,13 @@ from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
+import pytest
 import requests
 from conftest import TOKEN
 
 from airflow_provider_wistia.emulator import WistiaEmulator
 from airflow_provider_wistia.emulator.common import RecordedRequest
+from airflow_provider_wistia.exceptions import WistiaServerError
 from airflow_provider_wistia.hooks.wistia import WistiaHook
 
 
@@ -113,24 +115,34 @@ def test_page_numbered_orders_and_projects_are_deduplicated(
 
 
 def test_a_server_without_cursors_is_paged_by_number(hook: WistiaHook, emulator: WistiaEmulator) -> None:
-    """Falls back to page numbers (from page 2, de-duplicated) when records carry no cursor."""
+    """Falls back to page numbers (from page 2, de-duplicated) when records carry no cursor,
+    and stops with a clear error, instead of looping, when a server ignores ``cursor[after]``."""
+    from airflow_provider_wistia.emulator.common import Paging
+    from airflow_provider_wistia.emulator.cursor import CursorPaging
+
     ids = emulator.seed_medias(5)
     original = emulator.store.list_medias
 
-    def without_cursors(*args: Any, **kwargs: Any) -> list[dict[str, Any]]:
-        from airflow_provider_wistia.emulator.common import Paging
-
-        paging = args[0] if args else kwargs.pop("paging", None)
-        if paging is not None and not isinstance(paging, Paging):  # an API that ignores cursors
+    def without_cursors(paging: Any, *args: Any, **kwargs: Any) -> list[dict[str, Any]]:
+        if isinstance(paging, CursorPaging):  # an API that knows no cursors
             paging = Paging(1, paging.per_page)
-        return original(paging, *args[1:], **kwargs)
+        return original(paging, *args, **kwargs)
 
-    emulator.store.list_medias = without_cursors  # type: ignore[method-assign]
+    def ignoring_after(paging: Any, *args: Any, **kwargs: Any) -> list[dict[str, Any]]:
+        if isinstance(paging, CursorPaging):  # an API that always answers the first page
+            paging = CursorPaging(paging.sort_by, paging.per_page)
+        return original(paging, *args, **kwargs)
+
     try:
+        emulator.store.list_medias = without_cursors  # type: ignore[method-assign]
         listed = [m["hashed_id"] for m in hook.iter_medias(per_page=2)]
+        emulator.store.list_medias = ignoring_after  # type: ignore[method-assign]
+        with pytest.raises(WistiaServerError, match="no new cursor"):
+            list(hook.iter_medias(per_page=2))
     finally:
         del emulator.store.list_medias
     assert sorted(listed) == sorted(ids) and len(listed) == 5
+    assert sum(1 for r in emulator.requests if "cursor[after]" in r.query) == 1  # then it stopped
 
 
 # -- the emulator never keeps a token --------------------------------------------------------------

@@ -89,11 +89,18 @@ class WistiaPagingMixin:
             if len(items) < per_page:
                 return
             last = items[-1].get("cursor") if isinstance(items[-1], dict) else None
-            if not last:
+            if not last and "cursor[enabled]" in position:
                 log.warning("GET /v1/%s.json answered without cursors; paging by page number.", path)
                 seen = {item.get(dedupe_key) for item in items if isinstance(item, dict)}
                 yield from self.paginate(
                     path, {**query, "per_page": per_page, "page": 2}, dedupe_key=dedupe_key, seen=seen
                 )
                 return
+            if not last or last == position.get("cursor[after]"):  # never loop on the same page
+                raise WistiaServerError(
+                    f"Wistia API GET /v1/{path}.json answered a full page whose last record has no new "
+                    f"cursor ({last!r}); cannot page on",
+                    method="GET",
+                    path=f"/v1/{path}.json",
+                )
             position = {"cursor[after]": last}
