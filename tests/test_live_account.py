@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import json
+import random
 from collections import Counter
 from collections.abc import Callable
 from typing import Any
@@ -16,6 +17,8 @@ from typing import Any
 import pytest
 import requests
 from conftest import TOKEN
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from airflow_provider_wistia.emulator import WistiaEmulator
 from airflow_provider_wistia.emulator.common import RecordedRequest
@@ -95,6 +98,51 @@ def test_listing_yields_each_lasting_media_once_while_medias_are_added_and_delet
     assert emulator.get_media(ids[3]) is None and emulator.get_media(added[0]) is not None
     pages = [r.query for r in emulator.requests if r.path == "/v1/medias.json"]
     assert "cursor[enabled]" in pages[0] and all("cursor[after]" in q for q in pages[1:])
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    total=st.integers(0, 120),
+    per_page=st.integers(1, 40),
+    changes=st.lists(st.tuples(st.integers(0, 5), st.integers(0, 3)), max_size=6),
+    seed=st.integers(0, 99),
+    newest_first=st.booleans(),
+)
+def test_property_every_lasting_media_once_whatever_changes_between_pages(
+    hook: WistiaHook,
+    emulator: WistiaEmulator,
+    total: int,
+    per_page: int,
+    changes: list[tuple[int, int]],
+    seed: int,
+    newest_first: bool,
+) -> None:
+    """After each list page is served, ``changes[i]`` deletes some medias at random (listed
+    already or not) and adds some: every media that existed throughout comes exactly once,
+    and nothing else comes but medias that existed at some point."""
+    emulator.reset()
+    ids = emulator.seed_medias(total)
+    ever, deleted = set(ids), set()
+    rng = random.Random(seed)
+    pending = list(changes)
+
+    def change(request: RecordedRequest) -> None:
+        if request.path != "/v1/medias.json" or request.status != 200 or not pending:
+            return
+        deletes, adds = pending.pop(0)
+        alive = sorted(set(ever) - deleted)
+        for hid in rng.sample(alive, min(deletes, len(alive))):
+            emulator.store.delete_media(hid)
+            deleted.add(hid)
+        for _ in range(adds):
+            ever.add(emulator.create_media("added.mp4")["hashed_id"])
+
+    emulator.request_observers.append(change)
+    direction = 0 if newest_first else 1
+    listed = Counter(m["hashed_id"] for m in hook.iter_medias(per_page=per_page, sort_direction=direction))
+
+    assert set(ids) - deleted <= set(listed) and set(listed.values()) <= {1}
+    assert set(listed) <= ever
 
 
 def test_page_numbered_orders_and_projects_are_deduplicated(
