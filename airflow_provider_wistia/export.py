@@ -4,7 +4,8 @@ Used by :class:`~airflow_provider_wistia.operators.stats.WistiaExportStatsOperat
 on its own as :func:`export_stats`. The file appears atomically, progress survives the task
 process dying, and memory stays flat however large the account is. The media list is paged
 with Wistia's cursors, so medias added or deleted during the export never shift it: every
-media that exists from start to end is in the file exactly once. How progress is kept and
+media that exists from start to end is in the file exactly once, and a media deleted during
+the export (seen by a 404 or by a last listing at the end) is not. How progress is kept and
 the file assembled: :mod:`airflow_provider_wistia.export_checkpoint`.
 """
 
@@ -183,6 +184,13 @@ class StatsExport(Export):
         else:
             self.checkpoint.add(build_row(media, stats, exported_at), non_video=stats is None)
 
+    def still_listed(self) -> set[str] | None:
+        """The hashed ids listed once all stats are read: a media missing here was deleted
+        during the export, even after its stats were read (one request per 100 medias)."""
+        return {
+            m["hashed_id"] for m in self.hook.iter_medias(project_id=self.project_id) if m.get("hashed_id")
+        }
+
     @property
     def skipped_non_video(self) -> int:
         return self.non_video_rows
@@ -209,8 +217,9 @@ def export_stats(
     ``on_stats_error`` (``"fail"``, or ``"skip"``: a media whose stats keep failing gets empty
     stats), ``max_checkpoint_age`` (an older checkpoint is discarded; default 24 hours).
     Returns ``{"path", "rows", "skipped_non_video", "requests", "deleted_during_export",
-    "stats_errors"}``: ``deleted_during_export`` counts the medias listed but deleted before
-    their stats were read (left out of the file), ``stats_errors`` holds
+    "stats_errors"}``: ``deleted_during_export`` counts the medias listed but deleted during the
+    export (their stats answered 404, or a last listing at the end no longer has them; one
+    request per 100 medias): they are left out of the file. ``stats_errors`` holds
     ``{"hashed_id", "error"}`` of each media written with empty stats after its stats failed.
     """
     return StatsExport(hook, destination, **options).run()

@@ -211,11 +211,13 @@ class ExportCheckpoint:
             self._buffer.clear()
         self._flushed_at = time.monotonic()
 
-    def assemble(self, fields: list[str], file_format: str) -> tuple[int, int]:
+    def assemble(self, fields: list[str], file_format: str, alive: set[str] | None = None) -> tuple[int, int]:
         """Stream the parts (deduplicated) into the final file, moved into place whole.
 
-        Returns ``(rows, non_video_rows)`` as written; fills :attr:`stats_errors` (medias
-        written with empty stats because their stats failed) and :attr:`deleted`.
+        Units not in ``alive`` (when given: the ids listed at the end) were deleted during the
+        export and are left out. Returns ``(rows, non_video_rows)`` as written; fills
+        :attr:`stats_errors` (medias written with empty stats because their stats failed) and
+        :attr:`deleted` (medias left out because they were deleted).
         """
         self.flush()
         tmp = self.dir / f"assemble.{file_format}.tmp"
@@ -234,7 +236,7 @@ class ExportCheckpoint:
                 if key in seen or (record.get("stats_error") and self.unit_of(record) in resolved):
                     continue  # a duplicate, or a failed attempt that a later one replaced
                 seen.add(key)
-                if record.get("deleted"):
+                if record.get("deleted") or (alive is not None and self.unit_of(record) not in alive):
                     self.deleted += 1
                     continue
                 if record.get("stats_error"):

@@ -210,6 +210,11 @@ class Export(ABC):
         """What the export adds to its result besides ``path``, ``rows`` and ``requests``."""
         return {}
 
+    def still_listed(self) -> set[str] | None:
+        """The unit keys still listed once every unit is done (a unit missing here was deleted
+        during the export and is left out of the file), or None: keep every unit."""
+        return None
+
     def run(self) -> dict[str, Any]:
         requests_before = self.hook.requests_sent
         began = time.monotonic()
@@ -236,6 +241,8 @@ class Export(ABC):
                     finish(*window.popleft())
             while window:
                 finish(*window.popleft())
+            self.checkpoint.flush()
+            alive = self.still_listed()
         except BaseException:
             pool.shutdown(wait=True, cancel_futures=True)
             try:
@@ -244,7 +251,9 @@ class Export(ABC):
                 log.exception("Could not save the export's last checkpoint.")
             raise
         pool.shutdown()
-        self.rows_written, self.non_video_rows = self.checkpoint.assemble(self.fields, self.file_format)
+        self.rows_written, self.non_video_rows = self.checkpoint.assemble(
+            self.fields, self.file_format, alive
+        )
         self.checkpoint.remove()
         result = {
             "path": str(self.destination),

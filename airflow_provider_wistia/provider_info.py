@@ -39,6 +39,11 @@ CONN_FIELDS: dict[str, Any] = {
     "timeout": _field(
         "Timeout (s)", "Read timeout of one request.", {"type": ["number", "null"], "default": 30}
     ),
+    "upload_timeout": _field(
+        "Upload timeout (s)",
+        "Read timeout of an upload POST: Wistia may answer slowly after a large file.",
+        {"type": ["number", "null"], "default": 3600},
+    ),
     "max_retries": _field(
         "Max retries",
         "Retries of a failed request (429/503/5xx/connection errors).",

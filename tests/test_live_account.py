@@ -9,15 +9,20 @@ from __future__ import annotations
 
 import base64
 import json
+import random
 from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
+import pytest
 import requests
 from conftest import TOKEN
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from airflow_provider_wistia.emulator import WistiaEmulator
 from airflow_provider_wistia.emulator.common import RecordedRequest
+from airflow_provider_wistia.exceptions import WistiaServerError
 from airflow_provider_wistia.hooks.wistia import WistiaHook
 
 
@@ -95,6 +100,51 @@ def test_listing_yields_each_lasting_media_once_while_medias_are_added_and_delet
     assert "cursor[enabled]" in pages[0] and all("cursor[after]" in q for q in pages[1:])
 
 
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    total=st.integers(0, 120),
+    per_page=st.integers(1, 40),
+    changes=st.lists(st.tuples(st.integers(0, 5), st.integers(0, 3)), max_size=6),
+    seed=st.integers(0, 99),
+    newest_first=st.booleans(),
+)
+def test_property_every_lasting_media_once_whatever_changes_between_pages(
+    hook: WistiaHook,
+    emulator: WistiaEmulator,
+    total: int,
+    per_page: int,
+    changes: list[tuple[int, int]],
+    seed: int,
+    newest_first: bool,
+) -> None:
+    """After each list page is served, ``changes[i]`` deletes some medias at random (listed
+    already or not) and adds some: every media that existed throughout comes exactly once,
+    and nothing else comes but medias that existed at some point."""
+    emulator.reset()
+    ids = emulator.seed_medias(total)
+    ever, deleted = set(ids), set()
+    rng = random.Random(seed)
+    pending = list(changes)
+
+    def change(request: RecordedRequest) -> None:
+        if request.path != "/v1/medias.json" or request.status != 200 or not pending:
+            return
+        deletes, adds = pending.pop(0)
+        alive = sorted(set(ever) - deleted)
+        for hid in rng.sample(alive, min(deletes, len(alive))):
+            emulator.store.delete_media(hid)
+            deleted.add(hid)
+        for _ in range(adds):
+            ever.add(emulator.create_media("added.mp4")["hashed_id"])
+
+    emulator.request_observers.append(change)
+    direction = 0 if newest_first else 1
+    listed = Counter(m["hashed_id"] for m in hook.iter_medias(per_page=per_page, sort_direction=direction))
+
+    assert set(ids) - deleted <= set(listed) and set(listed.values()) <= {1}
+    assert set(listed) <= ever
+
+
 def test_page_numbered_orders_and_projects_are_deduplicated(
     hook: WistiaHook, emulator: WistiaEmulator
 ) -> None:
@@ -113,24 +163,34 @@ def test_page_numbered_orders_and_projects_are_deduplicated(
 
 
 def test_a_server_without_cursors_is_paged_by_number(hook: WistiaHook, emulator: WistiaEmulator) -> None:
-    """Falls back to page numbers (from page 2, de-duplicated) when records carry no cursor."""
+    """Falls back to page numbers (from page 2, de-duplicated) when records carry no cursor,
+    and stops with a clear error, instead of looping, when a server ignores ``cursor[after]``."""
+    from airflow_provider_wistia.emulator.common import Paging
+    from airflow_provider_wistia.emulator.cursor import CursorPaging
+
     ids = emulator.seed_medias(5)
     original = emulator.store.list_medias
 
-    def without_cursors(*args: Any, **kwargs: Any) -> list[dict[str, Any]]:
-        from airflow_provider_wistia.emulator.common import Paging
-
-        paging = args[0] if args else kwargs.pop("paging", None)
-        if paging is not None and not isinstance(paging, Paging):  # an API that ignores cursors
+    def without_cursors(paging: Any, *args: Any, **kwargs: Any) -> list[dict[str, Any]]:
+        if isinstance(paging, CursorPaging):  # an API that knows no cursors
             paging = Paging(1, paging.per_page)
-        return original(paging, *args[1:], **kwargs)
+        return original(paging, *args, **kwargs)
 
-    emulator.store.list_medias = without_cursors  # type: ignore[method-assign]
+    def ignoring_after(paging: Any, *args: Any, **kwargs: Any) -> list[dict[str, Any]]:
+        if isinstance(paging, CursorPaging):  # an API that always answers the first page
+            paging = CursorPaging(paging.sort_by, paging.per_page)
+        return original(paging, *args, **kwargs)
+
     try:
+        emulator.store.list_medias = without_cursors  # type: ignore[method-assign]
         listed = [m["hashed_id"] for m in hook.iter_medias(per_page=2)]
+        emulator.store.list_medias = ignoring_after  # type: ignore[method-assign]
+        with pytest.raises(WistiaServerError, match="no new cursor"):
+            list(hook.iter_medias(per_page=2))
     finally:
         del emulator.store.list_medias
     assert sorted(listed) == sorted(ids) and len(listed) == 5
+    assert sum(1 for r in emulator.requests if "cursor[after]" in r.query) == 1  # then it stopped
 
 
 # -- the emulator never keeps a token --------------------------------------------------------------

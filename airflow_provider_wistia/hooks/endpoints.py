@@ -14,6 +14,7 @@ from airflow_provider_wistia.hooks.endpoints_captions import WistiaMediaContentM
 from airflow_provider_wistia.hooks.endpoints_catalog import WistiaCatalogMixin
 from airflow_provider_wistia.hooks.endpoints_media_jobs import WistiaMediaJobsMixin
 from airflow_provider_wistia.hooks.endpoints_stats import WistiaStatsApiMixin
+from airflow_provider_wistia.hooks.paging import WistiaPagingMixin
 from airflow_provider_wistia.validation import require_id, require_sharing_id, require_text
 
 # The /medias orders Wistia can page with a cursor (consistent while the account changes).
@@ -21,12 +22,12 @@ CURSOR_SORTS = ("created", "id")
 
 
 class WistiaDataApiMixin(
-    WistiaMediaJobsMixin, WistiaMediaContentMixin, WistiaCatalogMixin, WistiaStatsApiMixin
+    WistiaPagingMixin, WistiaMediaJobsMixin, WistiaMediaContentMixin, WistiaCatalogMixin, WistiaStatsApiMixin
 ):
     """One method per Data API endpoint; every result is the API's JSON, unknown fields kept.
 
-    The newer endpoint groups (background jobs, captions, customizations, tags...) come from
-    the mixins in the ``endpoints_*`` modules.
+    Paging comes from :class:`WistiaPagingMixin`; the newer endpoint groups (background jobs,
+    captions, customizations, tags...) from the mixins in the ``endpoints_*`` modules.
     """
 
     # ------------------------------------------------------------------ projects

@@ -3,8 +3,8 @@
 It owns auth (Bearer, or the legacy HTTP Basic ``api:<token>``), the sliding-window
 rate limiter, retries (tenacity), paging of Wistia's bare-array lists, typed errors,
 the Upload API and oEmbed.  The typed endpoint methods (``get_media``, ``create_project``...)
-come from :class:`~.endpoints.WistiaDataApiMixin` and all go through ``request``/``paginate``
-here.  Nothing happens at construction: the connection is read
+come from :class:`~.endpoints.WistiaDataApiMixin` and all go through ``request`` here or
+``paginate``/``paginate_cursor`` (:mod:`.paging`).  Nothing happens at construction: the connection is read
 and the ``requests.Session`` built on first use, so DAG files can create hooks freely.
 """
 
@@ -14,7 +14,7 @@ import json
 import logging
 import random
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.parse import urlencode
@@ -39,7 +39,6 @@ from airflow_provider_wistia.hooks.multipart import StreamingMultipart
 from airflow_provider_wistia.hooks.settings import WistiaSettings, settings_from_connection
 from airflow_provider_wistia.ratelimit import SlidingWindowRateLimiter
 from airflow_provider_wistia.validation import (
-    check_per_page,
     require_id,
     require_text,
 )
@@ -111,7 +110,8 @@ class WistiaHook(WistiaDataApiMixin, BaseHook):
 
     :param wistia_conn_id: the connection holding the API token (password), an optional
         API base URL (host) and extras: ``auth_type``, ``rate_limit_per_minute``, ``timeout``,
-        ``max_retries``, ``retry_backoff``, ``upload_url``, ``oembed_url``, ``method_override``.
+        ``upload_timeout``, ``max_retries``, ``retry_backoff``, ``upload_url``, ``oembed_url``,
+        ``method_override``.
     """
 
     conn_name_attr = "wistia_conn_id"
@@ -255,8 +255,12 @@ class WistiaHook(WistiaDataApiMixin, BaseHook):
         body: Callable[[], StreamingMultipart] | None = None,
         response_format: str = "json",
         authenticated: bool = True,
+        read_timeout: float | None = None,
     ) -> Any:
-        """Send one logical request with rate limiting and retries; return the decoded body."""
+        """Send one logical request with rate limiting and retries; return the decoded body.
+
+        ``read_timeout`` replaces the connection's ``timeout`` for this call (uploads).
+        """
         settings = self.settings
         idempotent = method in IDEMPOTENT_METHODS
         wire_method, wire_data = method, data
@@ -286,6 +290,7 @@ class WistiaHook(WistiaDataApiMixin, BaseHook):
                         body=body,
                         response_format=response_format,
                         authenticated=authenticated,
+                        read_timeout=read_timeout,
                     )
         except _Retryable as exc:
             raise exc.error from None
@@ -305,6 +310,7 @@ class WistiaHook(WistiaDataApiMixin, BaseHook):
         response_format: str,
         authenticated: bool,
         json: Any = None,
+        read_timeout: float | None = None,
     ) -> Any:
         session = self.get_conn()
         limiter = self.rate_limiter
@@ -328,7 +334,7 @@ class WistiaHook(WistiaDataApiMixin, BaseHook):
                 json=json,
                 headers=headers,
                 auth=self._auth if authenticated else None,
-                timeout=(min(10.0, settings.timeout), settings.timeout),
+                timeout=(min(10.0, settings.timeout), read_timeout or settings.timeout),
             )
         except (requests.ConnectionError, requests.Timeout) as exc:
             if idempotent or _connection_not_established(exc):
@@ -402,80 +408,6 @@ class WistiaHook(WistiaDataApiMixin, BaseHook):
             self.settings.max_retries + 1,
         )
 
-    # ------------------------------------------------------------------ paging
-    def _list_page(self, path: str, query: dict[str, Any], where: str) -> list[Any]:
-        items = self.request("GET", path, params=query)
-        if not isinstance(items, list):
-            raise WistiaServerError(
-                f"Wistia API GET /v1/{path}.json {where} did not answer a JSON list",
-                method="GET",
-                path=f"/v1/{path}.json",
-            )
-        return items
-
-    def paginate(
-        self,
-        path: str,
-        params: dict[str, Any] | None = None,
-        *,
-        dedupe_key: str | None = "id",
-        seen: set[Any] | None = None,
-    ) -> Iterator[dict[str, Any]]:
-        """Yield every item of a bare-array list, page by page; stop on a short page.
-
-        Page numbers shift when the list changes between two requests, so an item could come
-        twice: items are de-duplicated on ``dedupe_key`` (``None``: not at all). An item
-        that moves to an earlier page meanwhile can still be missed; cursor-paged lists
-        (:meth:`paginate_cursor`) have neither problem.
-        """
-        query = dict(params or {})
-        per_page = check_per_page(query.pop("per_page", 100))
-        page = int(query.pop("page", 1))
-        seen = set() if seen is None else seen
-        while True:
-            items = self._list_page(path, {**query, "page": page, "per_page": per_page}, f"page {page}")
-            for item in items:
-                key = item.get(dedupe_key) if dedupe_key and isinstance(item, dict) else None
-                if key is not None:
-                    if key in seen:
-                        continue
-                    seen.add(key)
-                yield item
-            if len(items) < per_page:
-                return
-            page += 1
-
-    def paginate_cursor(
-        self, path: str, params: dict[str, Any] | None = None, *, dedupe_key: str = "hashed_id"
-    ) -> Iterator[dict[str, Any]]:
-        """Yield every item of a cursor-paged list (Wistia's ``/medias``), page by page.
-
-        The first request sends ``cursor[enabled]=1``, each next one ``cursor[after]=`` the
-        ``cursor`` of the last item received, in the ``sort_by`` order of ``params`` (``id``
-        or ``created``). A cursor names an item, not a position, so every item that exists for
-        the whole listing is yielded exactly once whatever is added or deleted meanwhile.
-        Stops on a short page. A server that answers without cursors gets page numbers
-        from page 2 on, de-duplicated on ``dedupe_key``.
-        """
-        query = dict(params or {})
-        per_page = check_per_page(query.pop("per_page", 100))
-        query.pop("page", None)  # Wistia refuses page together with a cursor
-        position: dict[str, Any] = {"cursor[enabled]": 1}
-        while True:
-            items = self._list_page(path, {**query, **position, "per_page": per_page}, "cursor page")
-            yield from items
-            if len(items) < per_page:
-                return
-            last = items[-1].get("cursor") if isinstance(items[-1], dict) else None
-            if not last:
-                log.warning("GET /v1/%s.json answered without cursors; paging by page number.", path)
-                seen = {item.get(dedupe_key) for item in items if isinstance(item, dict)}
-                yield from self.paginate(
-                    path, {**query, "per_page": per_page, "page": 2}, dedupe_key=dedupe_key, seen=seen
-                )
-                return
-            position = {"cursor[after]": last}
-
     # ------------------------------------------------------------------ medias (other hosts)
     def get_media_embed(self, media_id: str, **oembed_params: Any) -> dict[str, Any]:
         """The oEmbed JSON for a media (``html`` holds the embed code); sends no token.
@@ -502,7 +434,11 @@ class WistiaHook(WistiaDataApiMixin, BaseHook):
         name: str | None = None,
         description: str | None = None,
     ) -> dict[str, Any]:
-        """Upload a local file (streamed) or import one from a URL; returns the new (queued) media."""
+        """Upload a local file (streamed) or import one from a URL; returns the new (queued) media.
+
+        The POST waits up to the connection's ``upload_timeout`` (default 3600 s) for Wistia's
+        answer, which can be slow after a large file; it is never resent once it may have arrived.
+        """
         if (file_path is None) == (url is None):
             raise WistiaConfigError("upload_media needs exactly one of file_path or url.")
         fields = encode_fields(
@@ -516,10 +452,17 @@ class WistiaHook(WistiaDataApiMixin, BaseHook):
         target = self.settings.upload_url
         if url is not None:
             fields["url"] = require_text("url", url)
-            return self._call("POST", target, "upload /", data=fields)
+            timeout = self.settings.upload_timeout
+            return self._call("POST", target, "upload /", data=fields, read_timeout=timeout)
         path = require_text("file_path", file_path)
         StreamingMultipart.check_readable(path)
-        return self._call("POST", target, "upload /", body=lambda: StreamingMultipart(fields, "file", path))
+        return self._call(
+            "POST",
+            target,
+            "upload /",
+            body=lambda: StreamingMultipart(fields, "file", path),
+            read_timeout=self.settings.upload_timeout,
+        )
 
     # ------------------------------------------------------------------ connection test
     def test_connection(self) -> tuple[bool, str]:

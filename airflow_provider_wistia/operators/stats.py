@@ -29,9 +29,10 @@ class WistiaExportStatsOperator(WistiaExportOperator):
     list is paged with Wistia's cursors: every media that exists from the export's start to its
     end is in the file once, whatever is added or deleted meanwhile.
     Returns ``{"path", "rows", "skipped_non_video", "requests", "deleted_during_export",
-    "stats_errors"}`` (medias listed but deleted before their stats were read are left out and
-    counted; ``stats_errors`` lists ``{"hashed_id", "error"}`` of rows written with empty stats
-    under ``on_stats_error="skip"``). In CSV, text cells that a spreadsheet would run as a
+    "stats_errors"}`` (medias deleted during the export, seen by a 404 on their stats or by a
+    last listing at the end, are left out and counted; ``stats_errors`` lists
+    ``{"hashed_id", "error"}`` of rows written with empty stats under
+    ``on_stats_error="skip"``). In CSV, text cells that a spreadsheet would run as a
     formula (starting with ``= + - @``, a tab or a carriage return) get a leading ``'``.
     Pass ``outlets=[Asset(...)]`` to schedule downstream DAGs on fresh stats.
 
