@@ -33,9 +33,8 @@ from airflow_provider_wistia.export_checkpoint import (
 )
 from airflow_provider_wistia.export_engine import (
     FILE_FORMATS,
-    Export,
+    MediaExport,
     check_file_format,
-    media_count,
     storage_path,
 )
 from airflow_provider_wistia.export_engine import check_fields as _check_fields
@@ -106,7 +105,7 @@ def build_row(media: dict[str, Any], stats: dict[str, Any] | None, exported_at: 
     return row
 
 
-class StatsExport(Export):
+class StatsExport(MediaExport):
     """One export run; see :func:`export_stats` for the parameters."""
 
     FIELDS = EXPORT_FIELDS
@@ -140,16 +139,6 @@ class StatsExport(Export):
             checkpoint_seconds=checkpoint_seconds,
             max_checkpoint_age=max_checkpoint_age,
         )
-
-    def total(self) -> int | None:
-        """How many medias the scope holds (one request), for progress; None if unknown."""
-        return media_count(self.hook, self.project_id)
-
-    def units(self) -> Iterable[dict[str, Any]]:
-        return self.hook.iter_medias(project_id=self.project_id)
-
-    def unit_key(self, unit: dict[str, Any]) -> str | None:
-        return unit.get("hashed_id")
 
     def needs_fetch(self, unit: dict[str, Any]) -> bool:
         return unit.get("type") == "Video"  # Wistia has stats for videos only

@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from airflow_provider_wistia.exceptions import WistiaError, WistiaNotFoundError
-from airflow_provider_wistia.export_engine import Export, media_count
+from airflow_provider_wistia.export_engine import Export, MediaExport
 from airflow_provider_wistia.hooks.endpoints_stats import as_date, date_window
 from airflow_provider_wistia.validation import require_id
 
@@ -126,7 +126,7 @@ class WindowExport(Export):
         return {"start_date": self.start_date.isoformat(), "end_date": self.end_date.isoformat()}
 
 
-class DailyStatsExport(WindowExport):
+class DailyStatsExport(WindowExport, MediaExport):
     """One row per media per day, from ``by_date``; ``project_id``: only this project's medias."""
 
     FIELDS = DAILY_STATS_FIELDS
@@ -142,15 +142,6 @@ class DailyStatsExport(WindowExport):
     @staticmethod
     def row_key(row: dict[str, Any]) -> str:
         return f"{row['hashed_id']}/{row.get('date')}"
-
-    def total(self) -> int | None:
-        return media_count(self.hook, self.project_id)
-
-    def units(self) -> Iterable[dict[str, Any]]:
-        return self.hook.iter_medias(project_id=self.project_id)
-
-    def unit_key(self, unit: dict[str, Any]) -> str | None:
-        return unit.get("hashed_id")
 
     def needs_fetch(self, unit: dict[str, Any]) -> bool:
         return unit.get("type") in PLAYABLE_TYPES

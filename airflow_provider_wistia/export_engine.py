@@ -267,3 +267,18 @@ class Export(ABC):
             time.monotonic() - began,
         )
         return result
+
+
+class MediaExport(Export):
+    """An export whose units are the medias of the account, or of ``project_id`` when set."""
+
+    project_id: str | None = None
+
+    def total(self) -> int | None:
+        return media_count(self.hook, self.project_id)
+
+    def units(self) -> Iterable[dict[str, Any]]:
+        return self.hook.iter_medias(project_id=self.project_id)
+
+    def unit_key(self, unit: dict[str, Any]) -> str | None:
+        return unit.get("hashed_id")

@@ -48,27 +48,30 @@ def library_changes(before: dict[str, Any], after: dict[str, Any]) -> str:
 
     ``before``/``after``: ``{"state": ..., "extras": ...}`` snapshots of the emulator.
     """
-    names = {m["hashed_id"]: m["name"] for m in after["state"].get("medias", [])}
+    names = {m["hashed_id"]: f"{m['name']} ({m['hashed_id']})" for m in after["state"].get("medias", [])}
     lines = []
     old_captions, new_captions = before["extras"].get("captions", {}), after["extras"].get("captions", {})
     for hid, tracks in new_captions.items():
         if tracks != old_captions.get(hid):
-            lines.append(f"    captions on {names.get(hid, hid)!r}: {sorted(t['language'] for t in tracks)}")
+            lines.append(f"    captions on {names.get(hid, hid)}: {sorted(t['language'] for t in tracks)}")
     old_players, players = (
         before["extras"].get("customizations", {}),
         after["extras"].get("customizations", {}),
     )
     for hid, player in players.items():
         if player != old_players.get(hid):
-            lines.append(f"    player of {names.get(hid, hid)!r}: {json.dumps(player, sort_keys=True)}")
+            lines.append(f"    player of {names.get(hid, hid)}: {json.dumps(player, sort_keys=True)}")
     old_tags = {m["hashed_id"]: m.get("tags") for m in before["state"].get("medias", [])}
     for media in after["state"].get("medias", []):
         if media.get("tags") != old_tags.get(media["hashed_id"]):
             tags = sorted(t["name"] if isinstance(t, dict) else t for t in media.get("tags") or [])
-            lines.append(f"    tags of {media['name']!r}: {tags}")
+            lines.append(f"    tags of {names[media['hashed_id']]}: {tags}")
     was_archived = {m["hashed_id"] for m in before["state"].get("medias", []) if m.get("archived")}
-    archived = [m["name"] for m in after["state"].get("medias", []) if m.get("archived")]
-    archived = [name for name in archived if name not in {names.get(h) for h in was_archived}]
+    archived = [
+        names[m["hashed_id"]]
+        for m in after["state"].get("medias", [])
+        if m.get("archived") and m["hashed_id"] not in was_archived
+    ]
     if archived:
         lines.append(f"    archived (after its background job finished): {', '.join(archived)}")
     return "\n".join(lines) or "    library: no change"
