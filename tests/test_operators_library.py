@@ -2,9 +2,20 @@
 
 from __future__ import annotations
 
+import pytest
 import wistia_test_ops_library
 from conftest import task_states, xcom
 
+from airflow_provider_wistia.exceptions import WistiaConfigError
+from airflow_provider_wistia.operators import (
+    WistiaApiOperator,
+    WistiaArchiveMediasOperator,
+    WistiaCreateCaptionsOperator,
+    WistiaCreateSubfolderOperator,
+    WistiaOrderCaptionsOperator,
+    WistiaTrimMediaOperator,
+    WistiaUpdateCustomizationsOperator,
+)
 from airflow_provider_wistia.operators.links import WistiaLink, wistia_url
 
 LINK_KEY = WistiaLink().xcom_key
@@ -92,3 +103,50 @@ def test_library_operators(run_dag, emulator) -> None:
     # The generic API operator: any path, form or JSON bodies.
     assert {c["language"] for c in xcom(dr, "api_list_captions")} == {"eng", "fra"}
     assert emulator.get_media(other)["name"].startswith("Renamed ")
+
+
+@pytest.mark.parametrize(
+    ("operator", "error"),
+    [
+        (
+            lambda: WistiaCreateCaptionsOperator(
+                task_id="t", media_id="m", caption_file="x", extra_fields=[1]
+            ),
+            "extra_fields must be a dict of field names",
+        ),
+        (
+            lambda: WistiaCreateSubfolderOperator(
+                task_id="t", project_id="p", name="n", extra_fields={"name": "again"}
+            ),
+            r"extra_fields repeats \['name'\]",
+        ),
+        (
+            lambda: WistiaCreateCaptionsOperator(
+                task_id="t", media_id="m", caption_file="x", if_exists="replace"
+            ),
+            "if_exists='replace' needs the captions' language",
+        ),
+        (lambda: WistiaOrderCaptionsOperator(task_id="t", media_id="m"), "confirm_charge"),
+        (
+            lambda: WistiaUpdateCustomizationsOperator(task_id="t", media_id="m", customizations="red"),
+            "customizations must be a dict",
+        ),
+        (
+            lambda: WistiaArchiveMediasOperator(task_id="t", media_ids="[]"),
+            "media_ids must name at least one",
+        ),
+        (
+            lambda: WistiaTrimMediaOperator(task_id="t", media_id="m", trims=""),
+            "trims must name at least one",
+        ),
+        (lambda: WistiaApiOperator(task_id="t", method="FETCH", path="medias"), "method must be one of"),
+        (
+            lambda: WistiaApiOperator(task_id="t", method="GET", path="medias", query="a=b"),
+            "query must be a dict",
+        ),
+    ],
+)
+def test_bad_arguments_fail_before_any_request(emulator, hook, operator, error) -> None:
+    with pytest.raises(WistiaConfigError, match=error):
+        operator().call(hook)
+    assert emulator.request_count == 0
