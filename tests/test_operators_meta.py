@@ -92,6 +92,19 @@ def test_operator_conventions(operator, monkeypatch: pytest.MonkeyPatch) -> None
     assert issubclass(operator, WistiaLinkedOperator) == (operator.__name__ not in UNLINKED)
 
 
+def test_one_operator_shape() -> None:
+    """Every operator implements call(hook); execute lives only in the base classes."""
+    import airflow_provider_wistia.operators.base as base
+
+    bases = {cls for cls in vars(base).values() if isinstance(cls, type)}
+    for operator in OPERATORS:
+        assert "call" in {name for cls in operator.__mro__ if cls not in bases for name in vars(cls)}, (
+            operator
+        )
+        owners = [cls for cls in operator.__mro__ if "execute" in vars(cls)]
+        assert owners[0] in bases, f"{operator.__name__} overrides execute in {owners[0].__name__}"
+
+
 def test_argument_errors_at_parse_time() -> None:
     with pytest.raises(WistiaConfigError, match="if_exists must be one of create, reuse, fail"):
         ops.WistiaCreateProjectOperator(task_id="c", name="x", if_exists="sometimes")
