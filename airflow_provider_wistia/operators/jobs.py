@@ -36,7 +36,7 @@ WAIT_STATE_KEY = "wistia_job_wait"
 class WistiaJobOperator(WistiaBaseOperator):
     """Base of the operators whose call starts background jobs: ``finish`` waits for each.
 
-    Combine with :class:`WistiaLinkedOperator` (or a subclass) first for a linked operator.
+    For a linked operator, list it before :class:`WistiaLinkedOperator` (or a subclass) in the bases.
 
     Waits in the worker (polling every ``poll_interval``) or, with ``deferrable``, in
     :class:`WistiaBackgroundJobTrigger`, one job after the other (a bulk request of more than
