@@ -65,3 +65,25 @@ def test_job_failure_event_and_arguments() -> None:
         "airflow_provider_wistia.triggers.jobs.WistiaBackgroundJobTrigger",
         {"job_id": 12, "wistia_conn_id": "c", "poll_interval": 1.0, "end_time": 5.0},
     )
+
+
+def test_trigger_watching_reads_the_job_until_it_finishes(emulator, hook, set_connection) -> None:
+    """The job trigger's watching(): what a shared polling core drives it by; a 503 is transient."""
+    import asyncio
+
+    media = emulator.create_media("Clip.mp4")["hashed_id"]
+    job_id = hook.archive_medias([media])[0]["background_job_status"]["id"]
+    emulator.add_fault("rate_limit", method="GET", path="/background_job_status/", status=503, retry_after=0)
+    set_connection(max_retries=0)  # the 503 reaches the trigger, which backs off and reads again
+    trigger = WistiaBackgroundJobTrigger(job_id, poll_interval=0.01)
+
+    async def outcomes() -> list:
+        seen = []
+        async with trigger.watching() as next_outcome:
+            while not (seen and seen[-1] is not None and seen[-1].done):
+                seen.append(await next_outcome())
+        return seen
+
+    seen = asyncio.run(outcomes())
+    assert [o.value["status"] for o in seen if o is not None][-1] == "finished"
+    assert emulator.get_media(media)["archived"] is True

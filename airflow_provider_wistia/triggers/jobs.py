@@ -9,12 +9,14 @@ it in the triggerer, and the job operators wait with either.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import asyncio
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 from airflow_provider_wistia.exceptions import WistiaError
 from airflow_provider_wistia.hooks.wistia import WistiaHook
-from airflow_provider_wistia.triggers.conditions import Outcome
+from airflow_provider_wistia.triggers.conditions import TRANSIENT_ERRORS, Outcome, backoff_delay
 from airflow_provider_wistia.triggers.wistia import _WistiaTaskTrigger
 from airflow_provider_wistia.validation import require_positive_int
 
@@ -105,3 +107,33 @@ class WistiaBackgroundJobTrigger(_WistiaTaskTrigger):
 
     def check(self, hook: WistiaHook) -> Outcome:
         return check_background_job(hook, self.job_id)
+
+    @asynccontextmanager
+    async def watching(self) -> AsyncIterator[Callable[[], Awaitable[Outcome | None]]]:
+        """While entered: a coroutine function giving the next read's outcome (None after a
+        transient error, then backing off). The first read is not delayed; the sync hook runs in
+        a thread, so the event loop never blocks. The polling core of the status triggers that
+        batch their reads (branch wistia-11) drives its triggers through this; jobs have no
+        batched read, so each job is read on its own."""
+        hook = WistiaHook(wistia_conn_id=self.wistia_conn_id)
+        failures: int | None = None  # None before the first read
+
+        async def next_outcome() -> Outcome | None:
+            nonlocal failures
+            if failures is not None:
+                await asyncio.sleep(
+                    backoff_delay(self.poll_interval, failures) if failures else self.poll_interval
+                )
+            try:
+                outcome = await asyncio.to_thread(check_background_job, hook, self.job_id)
+            except TRANSIENT_ERRORS as exc:
+                failures = (failures or 0) + 1
+                self.log.warning("Transient Wistia error (failure %d in a row): %s", failures, exc)
+                return None
+            failures = 0
+            return outcome
+
+        try:
+            yield next_outcome
+        finally:
+            hook.close()
