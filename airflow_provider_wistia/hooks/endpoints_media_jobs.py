@@ -8,7 +8,9 @@ account, so a large move waits instead of being refused.
 
 from __future__ import annotations
 
+import logging
 import threading
+import time
 from collections.abc import Iterable
 from typing import Any
 
@@ -22,6 +24,7 @@ from airflow_provider_wistia.ratelimit import SlidingWindowRateLimiter
 from airflow_provider_wistia.validation import require_id, require_text
 
 BULK_MAX_IDS = 100
+log = logging.getLogger(__name__)
 TRIM_FORMAT = "HH:MM:SS.mmm-HH:MM:SS.mmm"
 
 _move_limiters: dict[tuple[str, str, int, float], SlidingWindowRateLimiter] = {}
@@ -71,7 +74,15 @@ class WistiaMediaJobsMixin(EndpointMixin):
             body = {"hashed_ids": media_ids[start : start + BULK_MAX_IDS], **extra}
             if action == "move":
                 limiter = self._move_limiter()
+                started = time.monotonic()
                 slot = limiter.acquire()
+                if (waited := time.monotonic() - started) >= 1.0:
+                    log.info(
+                        "Waited %.0f s for Wistia's own move limit (%d requests in %.0f s)",
+                        waited,
+                        self.MOVE_REQUESTS_PER_WINDOW,
+                        self.MOVE_WINDOW_SECONDS,
+                    )
                 try:
                     answer = self.request("PUT", "medias/move", json=body)
                 finally:
