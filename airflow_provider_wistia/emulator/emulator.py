@@ -18,6 +18,7 @@ from .faults import DEFAULT_RANDOM_KINDS, FaultInjector, RateLimiter
 from .models import media_type_for
 from .seed import seed_demo, seed_medias
 from .state import Store
+from .webhooks import WebhookSender
 
 REQUEST_LOG_SIZE = 100_000
 
@@ -44,6 +45,8 @@ class WistiaEmulator:
         self.store = Store(account_name, polls_per_step)
         self.store.newer_media_fields = newer_media_fields
         self.api = DataApi(self.store)
+        self.webhooks = WebhookSender(self.store)
+        self.store.media_listener = self.webhooks.on_media_event
         self.faults = FaultInjector()
         self.limiter = RateLimiter(rate_limit_per_minute, rate_limit_window_seconds)
         self._log: deque[RecordedRequest] = deque(maxlen=REQUEST_LOG_SIZE)
@@ -76,6 +79,7 @@ class WistiaEmulator:
         if server is None:
             return
         server.shutdown()
+        self.webhooks.stop()
         server.close_all_connections()
         server.server_close()
         if self._thread is not None:
@@ -157,6 +161,7 @@ class WistiaEmulator:
     def reset(self) -> None:
         """Wipe all state, faults, counters and the request log (configuration is kept)."""
         self.store.reset()
+        self.webhooks.reset_log()
         self.faults.clear()
         self.faults.reset_counts()
         self.limiter.reset()
@@ -239,6 +244,10 @@ class WistiaEmulator:
     def seed_demo(self) -> dict[str, Any]:
         """A small demo account (see :func:`seed.seed_demo`); returns the created ids."""
         return seed_demo(self.store)
+
+    def register_webhook(self, url: str, secret: str, events: list[str] | None = None) -> dict[str, Any]:
+        """POST signed media lifecycle events (default: all of them) to ``url``, as Wistia does."""
+        return self.webhooks.register(url, secret, events)
 
     @staticmethod
     def _or_none(func: Any, *args: Any) -> Any:
