@@ -133,3 +133,15 @@ def test_new_media_reactor(run_dag, demo_account: WistiaEmulator) -> None:
     assert xcom(run, "describe_new_media", map_index=0)["hashed_id"] == media["hashed_id"]
     watcher = example.NEW_MEDIA.watchers[0]
     assert type(watcher.trigger).__name__ == "WistiaNewMediaEventTrigger"
+
+
+def test_webhook_media_ready_copies_into_the_review_project(run_dag, demo_account: WistiaEmulator) -> None:
+    import wistia_webhook_media_ready as example
+
+    media = next(m for m in demo_account.list_medias() if m["type"] == "Video")
+    run = run_dag(example.dag, {"media_ids": [media["hashed_id"]], "review_project": "Webhook review"})
+    assert run.state == "success", task_states(run)
+    (review,) = _projects_named(demo_account, "Webhook review")
+    assert [m["name"] for m in demo_account.list_medias(project_id=review["hashedId"])] == [media["name"]]
+    (asset,) = example.dag.timetable.asset_condition.objects
+    assert asset.uri == "wistia://wistia_default/media.ready"
