@@ -9,6 +9,7 @@ payload is logged at INFO or above; refusals log the reason only.
 
 from __future__ import annotations
 
+import importlib
 import logging
 
 from fastapi import FastAPI, Request
@@ -76,12 +77,16 @@ def _webhook_secrets(conn_id: str) -> tuple[str, ...]:
 
 
 def _mask(secrets: tuple[str, ...]) -> None:
-    try:
-        from airflow.sdk.log import mask_secret
-    except ImportError:  # pragma: no cover - very old task SDKs
-        return
-    for secret in secrets:
-        mask_secret(secret)
+    """Register each secret with the API server's masker (core) and the task SDK's."""
+    maskers = []
+    for module in ("airflow._shared.secrets_masker", "airflow.utils.log.secrets_masker", "airflow.sdk.log"):
+        try:
+            maskers.append(importlib.import_module(module).mask_secret)
+        except (ImportError, AttributeError):
+            continue
+    for mask_secret in maskers:
+        for secret in secrets:
+            mask_secret(secret)
 
 
 async def receive_webhook(conn_id: str, request: Request) -> JSONResponse:
