@@ -244,6 +244,19 @@ def test_types_no_dag_schedules_on_are_acknowledged_and_ignored(server: ApiServe
     assert totals() == before
 
 
+def test_a_delivery_of_thousands_of_events_is_answered(server: ApiServer) -> None:
+    events = [("viewing_session.play", f"bulk-{n}") for n in range(2500)] + [("media.ready", "bulk-ready")]
+    body = delivery(*events)
+    assert len(body) < 1024 * 1024
+    answer = server.post(ENV_CONN, body, secret=NEW_SECRET)
+    assert answer.json() == {"recorded": 1, "duplicates": 0, "ignored": 2500}
+    assert server.post(ENV_CONN, body, secret=NEW_SECRET).json() == {
+        "recorded": 0,
+        "duplicates": 1,
+        "ignored": 2500,
+    }
+
+
 def _raw_exchange(port: int, head: bytes, body_parts: list[bytes]) -> bytes:
     """Send a request as raw bytes (stopping as soon as the server may answer); its status line."""
     with socket.create_connection(("127.0.0.1", port), timeout=30) as sock:

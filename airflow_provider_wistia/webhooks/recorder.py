@@ -35,6 +35,7 @@ RECEIPTS = sa.Table(
     sa.Column("event_type", sa.String(250), nullable=False),
     sa.Column("received_at", sa.DateTime(timezone=True), nullable=False),
 )
+_LOOKUP_BATCH = 500
 _table_ready = threading.Event()
 _table_lock = threading.Lock()
 
@@ -78,10 +79,15 @@ def _active_assets(session: Session, uris: set[str]) -> dict[str, list[Any]]:
 
 
 def _recorded_uuids(session: Session, conn_id: str, uuids: set[str]) -> set[str]:
-    query = sa.select(RECEIPTS.c.event_uuid).where(
-        RECEIPTS.c.conn_id == conn_id, RECEIPTS.c.event_uuid.in_(uuids)
-    )
-    return {row[0] for row in session.execute(query)}
+    """Which of ``uuids`` were recorded before (in batches: SQLite caps bound parameters)."""
+    ordered, found = sorted(uuids), set[str]()
+    for start in range(0, len(ordered), _LOOKUP_BATCH):
+        batch = ordered[start : start + _LOOKUP_BATCH]
+        query = sa.select(RECEIPTS.c.event_uuid).where(
+            RECEIPTS.c.conn_id == conn_id, RECEIPTS.c.event_uuid.in_(batch)
+        )
+        found.update(row[0] for row in session.execute(query))
+    return found
 
 
 def _record_in(session: Session, conn_id: str, events: Sequence[WebhookEvent]) -> Outcome:
