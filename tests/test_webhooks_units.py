@@ -99,6 +99,40 @@ def test_the_plugin_is_found_through_its_entry_point() -> None:
 
     from airflow_provider_wistia.webhooks.plugin import WistiaWebhooksPlugin
 
-    apps, _ = plugins_manager.get_fastapi_plugins()
+    if hasattr(plugins_manager, "get_fastapi_plugins"):  # Airflow 3.2+
+        apps, _ = plugins_manager.get_fastapi_plugins()
+    else:  # Airflow 3.1
+        plugins_manager.initialize_fastapi_plugins()
+        apps = plugins_manager.fastapi_apps
     (ours,) = [a for a in apps if a["url_prefix"] == "/wistia"]
     assert ours is WistiaWebhooksPlugin.fastapi_apps[0] and ours["name"] == "Wistia webhooks"
+
+
+def test_a_delivery_that_cannot_be_recorded_is_answered_503_without_the_payload(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A database failure (which the emulator cannot produce) is the one thing mocked here."""
+    from fastapi.testclient import TestClient
+    from sqlalchemy.exc import OperationalError
+
+    from airflow_provider_wistia.webhooks import app as webhook_app
+
+    secret = "unit-webhook-secret-5b2e"
+    conn = {"conn_type": "wistia", "extra": {"webhook_secret": secret}}
+    monkeypatch.setenv("AIRFLOW_CONN_WISTIA_UNIT", json.dumps(conn))
+
+    def database_down(conn_id: str, events: object) -> None:
+        raise OperationalError(
+            "INSERT INTO asset_event (extra) VALUES (?)", ["payload-marker-7"], Exception()
+        )
+
+    monkeypatch.setattr(webhook_app, "record_events", database_down)
+    caplog.set_level("INFO")
+    body = _body(payload={"media": {"id": "payload-marker-7"}})
+    with TestClient(webhook_app.create_app()) as client:
+        answer = client.post(
+            "/webhooks/wistia_unit", content=body, headers={"X-Wistia-Signature": sign(body, secret)}
+        )
+    assert (answer.status_code, answer.json()) == (503, {"detail": "Not recorded; retry later."})
+    assert "recording failed (OperationalError)" in caplog.text
+    assert "payload-marker-7" not in caplog.text and secret not in caplog.text

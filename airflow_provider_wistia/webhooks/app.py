@@ -89,11 +89,22 @@ def _mask(secrets: tuple[str, ...]) -> None:
             mask_secret(secret)
 
 
+def _retry_later(conn_id: str, step: str, exc: Exception) -> JSONResponse:
+    """503 (Wistia retries): the connection or the database failed, not the delivery."""
+    # Only the type: a database error's message may quote SQL parameters, i.e. the payload.
+    log.error("Wistia webhook on %r: %s failed (%s); Wistia will retry", conn_id, step, type(exc).__name__)
+    log.debug("%s failed", step, exc_info=True)
+    return JSONResponse({"detail": "Not recorded; retry later."}, status_code=503)
+
+
 async def receive_webhook(conn_id: str, request: Request) -> JSONResponse:
     """Verify a delivery and record each of its events as an asset event."""
     try:
         body = await _read_body(request)
-        secrets = await run_in_threadpool(_webhook_secrets, conn_id)
+        try:
+            secrets = await run_in_threadpool(_webhook_secrets, conn_id)
+        except Exception as exc:  # a secrets backend or the metadata database is down
+            return _retry_later(conn_id, "the connection look-up", exc)
         if not secrets:
             raise _Refused(404, "Not Found", "no wistia connection with a webhook_secret")
         if not verify(body, request.headers.get(SIGNATURE_HEADER), secrets):
@@ -107,10 +118,8 @@ async def receive_webhook(conn_id: str, request: Request) -> JSONResponse:
         return JSONResponse({"detail": refused.detail}, status_code=refused.status)
     try:
         outcome = await run_in_threadpool(record_events, conn_id, events)
-    except Exception as exc:  # the message may quote SQL parameters, i.e. the payload
-        log.error("Wistia webhook on %r not recorded (%s); Wistia will retry", conn_id, type(exc).__name__)
-        log.debug("Recording failed", exc_info=True)
-        return JSONResponse({"detail": "Not recorded; retry later."}, status_code=503)
+    except Exception as exc:
+        return _retry_later(conn_id, "recording", exc)
     log.info(
         "Wistia webhook on %r: %d recorded, %d duplicates, %d ignored",
         conn_id,
