@@ -11,34 +11,24 @@ the event to the run, and what the run changed (a copy in the review project).
 from __future__ import annotations
 
 import json
-import os
-import signal
-import socket
 import subprocess
 import sys
 import time
-import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
+
+from airflow_process import AirflowProcess, api_server, free_port, wait_for, webhook_receiver_mounted
 
 DAG_ID = "wistia_webhook_media_ready"
 WEBHOOK_SECRET = "demo-webhook-secret-not-a-secret"
 REVIEW_PROJECT = "Ready for review"
-T = TypeVar("T")
 
 
 def _say(text: str) -> None:
     print(text, flush=True)
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def _http(method: str, url: str, body: Any = None, headers: dict[str, str] | None = None) -> Any:
@@ -55,47 +45,8 @@ def _http(method: str, url: str, body: Any = None, headers: dict[str, str] | Non
         return json.loads(response.read() or b"null")
 
 
-def _wait_for(what: str, probe: Callable[[], T | None], timeout: float) -> T:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            value = probe()
-        except (OSError, urllib.error.URLError, ValueError):
-            value = None
-        if value is not None:
-            return value
-        time.sleep(0.25)
-    raise TimeoutError(f"gave up waiting for {what} after {timeout:.0f} s")
-
-
 def _parse_time(text: str) -> datetime:
     return datetime.fromisoformat(text.replace("Z", "+00:00"))
-
-
-class _Component:
-    """An Airflow component in its own process group, logging to a file."""
-
-    def __init__(self, args: list[str], env: dict[str, str], log_file: Path, cwd: Path) -> None:
-        airflow = str(Path(sys.executable).parent / "airflow")
-        with log_file.open("w") as handle:
-            self.proc = subprocess.Popen(
-                [airflow, *args],
-                env=env,
-                cwd=cwd,
-                stdout=handle,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
-
-    def stop(self) -> None:
-        if self.proc.poll() is not None:
-            return
-        os.killpg(self.proc.pid, signal.SIGTERM)
-        try:
-            self.proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(self.proc.pid, signal.SIGKILL)
-            self.proc.wait()
 
 
 def webhook_conn_extra() -> dict[str, str]:
@@ -106,7 +57,7 @@ def webhook_conn_extra() -> dict[str, str]:
 def run_webhook_demo(env: dict[str, str], emulator_url: str, token: str, home: Path, root: Path) -> int:
     """Run the push path; 0 if the ``media.ready`` webhook started a successful DAG run."""
     _say(f"\n{DAG_ID}: the push path (webhook -> asset event -> DAG run)")
-    port = _free_port()
+    port = free_port()
     api = f"http://127.0.0.1:{port}"
     env = {
         **env,
@@ -124,13 +75,8 @@ def run_webhook_demo(env: dict[str, str], emulator_url: str, token: str, home: P
         )
     logs = home / "logs"
     components = [
-        _Component(
-            ["api-server", "--host", "127.0.0.1", "--port", str(port), "--workers", "1"],
-            env,
-            logs / "api-server.log",
-            root,
-        ),
-        _Component(["scheduler"], env, logs / "scheduler.log", root),
+        api_server(env, port, logs / "api-server.log", root).start(),
+        AirflowProcess(["scheduler"], env, logs / "scheduler.log", root).start(),
     ]
     try:
         return _push_and_watch(api, emulator_url, token, logs)
@@ -140,17 +86,9 @@ def run_webhook_demo(env: dict[str, str], emulator_url: str, token: str, home: P
         _say("    API server and scheduler stopped.")
 
 
-def _plugin_mounted(api: str) -> bool | None:
-    try:
-        _http("POST", f"{api}/wistia/webhooks/not-a-connection")
-    except urllib.error.HTTPError as exc:
-        return True if exc.code == 404 else None  # 405: the plugin is not loaded (yet)
-    return None
-
-
 def _push_and_watch(api: str, emulator_url: str, token: str, logs: Path) -> int:
     started = time.monotonic()
-    _wait_for("the API server", lambda: _plugin_mounted(api), timeout=240)
+    wait_for("the API server", lambda: webhook_receiver_mounted(api), timeout=240)
     _say(f"    API server with the Wistia plugin up at {api} ({time.monotonic() - started:.1f} s)")
     hook_url = f"{api}/wistia/webhooks/wistia_default"
     events = ["media.created", "media.processing", "media.ready"]
@@ -174,7 +112,7 @@ def _push_and_watch(api: str, emulator_url: str, token: str, logs: Path) -> int:
         runs = _http("GET", f"{api}/api/v2/dags/{DAG_ID}/dagRuns?run_type=asset_triggered")["dag_runs"]
         return runs[0] if runs else None
 
-    run = _wait_for("the asset-triggered DAG run", asset_triggered_run, timeout=120)
+    run = wait_for("the asset-triggered DAG run", asset_triggered_run, timeout=120)
     consumed = _http("GET", f"{api}/api/v2/dags/{DAG_ID}/dagRuns/{run['dag_run_id']}/upstreamAssetEvents")
     event = consumed["asset_events"][0]
     recorded, queued = _parse_time(event["timestamp"]), _parse_time(run["queued_at"])
@@ -188,7 +126,7 @@ def _push_and_watch(api: str, emulator_url: str, token: str, logs: Path) -> int:
         now = _http("GET", f"{api}/api/v2/dags/{DAG_ID}/dagRuns/{run['dag_run_id']}")
         return now if now["state"] in ("success", "failed") else None
 
-    final = _wait_for("the DAG run to finish", finished, timeout=240)
+    final = wait_for("the DAG run to finish", finished, timeout=240)
     state = _http("GET", f"{emulator_url}/__emulator__/state")
     review = [p["hashedId"] for p in state["projects"] if p["name"] == REVIEW_PROJECT]
     copies = [m["name"] for m in state["medias"] if m["project"] and m["project"]["hashed_id"] in review]

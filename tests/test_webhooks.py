@@ -14,11 +14,8 @@ import hashlib
 import hmac
 import json
 import os
-import signal
 import socket
-import subprocess
 import sys
-import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -29,6 +26,9 @@ import requests
 
 from airflow_provider_wistia.emulator import WistiaEmulator
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
+from airflow_process import api_server, free_port, wait_for, webhook_receiver_mounted
+
 NEW_SECRET = "whsec-new-4c1d9e7a2b"
 OLD_SECRET = "whsec-old-8f3b6a0c5d"
 FILE_SECRET = "whsec-file-2a7e9c4b1f"
@@ -38,58 +38,33 @@ ENV_CONN, FILE_CONN, DB_CONN = "wistia_webhook_env", "wistia_webhook_file", "wis
 DAG_ID = "wistia_test_webhook_consumer"
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 class ApiServer:
-    """``airflow api-server`` in its own process group, its output appended to ``log_path``."""
+    """``airflow api-server`` with the provider's plugin, its output appended to ``log_path``."""
 
     def __init__(self, env: dict[str, str], log_path: Path) -> None:
-        self.env = env
         self.log_path = log_path
-        self.port = _free_port()
-        self.proc: subprocess.Popen[bytes] | None = None
+        self.port = free_port()
+        self.process = api_server(env, self.port, log_path)
 
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
-    def start(self, timeout: float = 240.0) -> None:
-        airflow = str(Path(sys.executable).parent / "airflow")
-        cmd = [airflow, "api-server", "--host", "127.0.0.1", "--port", str(self.port), "--workers", "1"]
-        with self.log_path.open("ab") as log:
-            self.proc = subprocess.Popen(
-                cmd, env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
-            )
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            assert self.proc.poll() is None, self.log_path.read_text()[-3000:]
-            try:
-                # 404 from the plugin (no such connection), not 405: the plugin is mounted.
-                if requests.post(f"{self.url}/wistia/webhooks/none", timeout=5).status_code == 404:
-                    return
-            except requests.ConnectionError:
-                pass
-            time.sleep(0.3)
-        raise AssertionError(f"the API server did not start:\n{self.log_path.read_text()[-3000:]}")
+    def start(self) -> None:
+        self.process.start()
+
+        def mounted() -> bool | None:
+            assert self.process.running, self.log_path.read_text()[-3000:]
+            return webhook_receiver_mounted(self.url)
+
+        wait_for("the API server with the webhook receiver", mounted, timeout=240)
 
     def stop(self) -> None:
-        if self.proc is None:
-            return
-        os.killpg(self.proc.pid, signal.SIGTERM)
-        try:
-            self.proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(self.proc.pid, signal.SIGKILL)
-            self.proc.wait()
-        self.proc = None
+        self.process.stop()
 
     def post(self, conn_id: str, body: bytes, secret: str | None = None, **headers: str) -> requests.Response:
         if secret is not None:
-            headers["X-Wistia-Signature"] = hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+            headers["X-Wistia-Signature"] = _sig(body, secret)
         headers.setdefault("Content-Type", "application/json")
         return requests.post(f"{self.url}/wistia/webhooks/{conn_id}", data=body, headers=headers, timeout=30)
 
