@@ -9,7 +9,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from airflow.plugins_manager import AirflowPlugin
+try:
+    from airflow.sdk.plugins_manager import AirflowPlugin
+except ImportError:  # Airflow 3.1
+    from airflow.plugins_manager import AirflowPlugin  # type: ignore[no-redef,assignment]
 
 URL_PREFIX = "/wistia"
 
