@@ -208,6 +208,53 @@ def test_a_repeated_uuid_records_nothing(server: ApiServer) -> None:
     assert totals() == (events_before + 1, receipts_before + 1)
 
 
+def test_concurrent_copies_of_a_delivery_record_each_event_once(server: ApiServer) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    body = delivery(*[("media.ready", f"race-{n}") for n in range(10)])
+    with ThreadPoolExecutor(6) as pool:
+        answers = list(pool.map(lambda _: server.post(ENV_CONN, body, secret=NEW_SECRET), range(6)))
+    assert {a.status_code for a in answers} <= {200, 503}  # 503: SQLite busy; Wistia would retry
+    retry = server.post(ENV_CONN, body, secret=NEW_SECRET)  # as Wistia retries until a 200
+    recorded = sum(a.json()["recorded"] for a in [*answers, retry] if a.status_code == 200)
+    assert recorded == 10
+    race = [e["uuid"] for e in asset_events(READY) if e["uuid"].startswith("race-")]
+    assert sorted(race) == sorted(f"race-{n}" for n in range(10))
+
+
+def test_losing_a_race_for_an_event_falls_back_to_one_by_one(
+    server: ApiServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another process records ``lost-1`` between our look-up and our insert (the race window is
+    simulated: the look-up is made to miss it); the primary key refuses our insert, and the
+    delivery is redone event by event."""
+    from datetime import datetime, timezone
+
+    import sqlalchemy as sa
+    from airflow.utils.session import create_session
+
+    from airflow_provider_wistia.webhooks import recorder
+    from airflow_provider_wistia.webhooks.events import parse_delivery
+
+    with create_session() as session:
+        receipt = {"conn_id": ENV_CONN, "event_uuid": "lost-1", "event_type": "media.ready"}
+        session.execute(
+            sa.insert(recorder.RECEIPTS).values(**receipt, received_at=datetime.now(timezone.utc))
+        )
+    real_lookup, calls = recorder._recorded_uuids, []
+
+    def stale_first_lookup(session: Any, conn_id: str, uuids: set[str]) -> set[str]:
+        calls.append(uuids)
+        return set() if len(calls) == 1 else real_lookup(session, conn_id, uuids)
+
+    monkeypatch.setattr(recorder, "_recorded_uuids", stale_first_lookup)
+    events = parse_delivery(delivery(("media.ready", "lost-1"), ("media.ready", "won-1")))
+    outcome = recorder.record_events(ENV_CONN, events)
+    assert outcome.as_dict() == {"recorded": 1, "duplicates": 1, "ignored": 0}
+    assert len(calls) == 3  # the batch, then each event alone
+    assert [e["uuid"] for e in asset_events(READY) if e["uuid"] in ("lost-1", "won-1")] == ["won-1"]
+
+
 def test_types_no_dag_schedules_on_are_acknowledged_and_ignored(server: ApiServer) -> None:
     before = totals()
     body = delivery(
