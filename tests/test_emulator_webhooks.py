@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import threading
 import urllib.error
+import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -69,8 +70,14 @@ def emu(receiver: Receiver) -> Iterator[WistiaEmulator]:
 def test_every_media_lifecycle_change_is_delivered_signed(emu: WistiaEmulator, receiver: Receiver) -> None:
     emu.register_webhook(receiver.url, SECRET)
     project = emu.create_project("Launch")
-    media = emu.create_media("teaser.mp4", project_id=project["hashedId"], status="queued")
-    hid = media["hashed_id"]
+    form = urllib.parse.urlencode(
+        {"url": "https://example.com/teaser.mp4", "project_id": project["hashedId"]}
+    )
+    upload = urllib.request.Request(
+        emu.upload_url, data=form.encode(), headers={"Authorization": "Bearer test-token"}, method="POST"
+    )
+    with urllib.request.urlopen(upload, timeout=10) as response:  # the Upload API: a queued media
+        hid = json.loads(response.read())["hashed_id"]
     emu.set_media_status(hid, "processing")
     emu.set_media_status(hid, "processing")  # no change, no event
     emu.set_media_status(hid, "failed")
