@@ -61,7 +61,7 @@ def ensure_receipts_table(bind: Any) -> None:
             return
         try:
             RECEIPTS.create(bind=bind, checkfirst=True)
-        except (OperationalError, ProgrammingError):  # another process created it in between
+        except (OperationalError, ProgrammingError, IntegrityError):  # created meanwhile by another process
             if not sa.inspect(bind).has_table(RECEIPTS.name):
                 raise
         _table_ready.set()
