@@ -64,6 +64,12 @@ CONN_FIELDS: dict[str, Any] = {
         "Send PUT/DELETE as POST with _method=put|delete (for GET/POST-only proxies).",
         {"type": ["boolean", "null"], "default": False},
     ),
+    "webhook_secret": _field(
+        "Webhook secret",
+        "Secret key of the Wistia webhook that posts to /wistia/webhooks/<this connection id>. "
+        "During a rotation, give the new and the old secret separated by a comma.",
+        {"type": ["string", "null"], "format": "password"},
+    ),
 }
 
 _OPERATOR_MODULES = [
@@ -128,4 +134,10 @@ def provider_info() -> dict[str, Any]:
             }
         ],
         "extra-links": ["airflow_provider_wistia.operators.links.WistiaLink"],
+        "plugins": [
+            {
+                "name": "wistia_webhooks",
+                "plugin-class": "airflow_provider_wistia.webhooks.plugin.WistiaWebhooksPlugin",
+            }
+        ],
     }

@@ -25,6 +25,8 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
+from demo_webhooks import run_webhook_demo, webhook_conn_extra
+
 from airflow_provider_wistia.emulator import WistiaEmulatorProcess
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -160,6 +162,9 @@ def summarize(before: dict[str, Any], after: dict[str, Any]) -> str:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--real", action="store_true", help="use the account of WISTIA_API_TOKEN")
+    parser.add_argument(
+        "--webhooks-only", action="store_true", help="only the push path (webhook -> DAG run)"
+    )
     args = parser.parse_args()
 
     shutil.rmtree(DEMO_HOME, ignore_errors=True)
@@ -186,7 +191,11 @@ def main() -> int:
             "conn_type": "wistia",
             "host": base_url,
             "password": DEMO_TOKEN,
-            "extra": {"upload_url": base_url + "/", "oembed_url": base_url + "/oembed"},
+            "extra": {
+                "upload_url": base_url + "/",
+                "oembed_url": base_url + "/oembed",
+                **webhook_conn_extra(),
+            },
         }
     try:
         state = emulator_state(base_url) if base_url else {}
@@ -198,7 +207,8 @@ def main() -> int:
         airflow(["pools", "set", "wistia_api", "4", "Shares one Wistia account's rate limit"], env)
         if args.real:
             return run_examples(env, base_url, real=True) | clean_real_account(conn)
-        return run_examples(env, base_url)
+        code = 0 if args.webhooks_only else run_examples(env, base_url)
+        return code | run_webhook_demo(env, base_url, DEMO_TOKEN, DEMO_HOME, ROOT)
     finally:
         if emulator is not None:
             emulator.stop()

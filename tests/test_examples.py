@@ -157,3 +157,15 @@ def test_library_upkeep(run_dag, demo_account: WistiaEmulator) -> None:
     again = run_dag(example.dag, {"archive_after_days": 100_000})  # a rerun: nothing stale, nothing fails
     assert again.state == "success", task_states(again)
     assert task_states(again)["archive_stale_video"] == "skipped"
+
+
+def test_webhook_media_ready_copies_into_the_review_project(run_dag, demo_account: WistiaEmulator) -> None:
+    import wistia_webhook_media_ready as example
+
+    media = next(m for m in demo_account.list_medias() if m["type"] == "Video")
+    run = run_dag(example.dag, {"media_ids": [media["hashed_id"]], "review_project": "Webhook review"})
+    assert run.state == "success", task_states(run)
+    (review,) = _projects_named(demo_account, "Webhook review")
+    assert [m["name"] for m in demo_account.list_medias(project_id=review["hashedId"])] == [media["name"]]
+    (asset,) = example.dag.timetable.asset_condition.objects
+    assert asset.uri == "wistia://wistia_default/media.ready"

@@ -158,6 +158,7 @@ def test_provider_info_registers_connection_type() -> None:
         "upload_url",
         "oembed_url",
         "method_override",
+        "webhook_secret",
     }
 
 

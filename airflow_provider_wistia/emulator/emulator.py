@@ -19,6 +19,7 @@ from .jobs import check_job_lifecycle
 from .models import media_type_for
 from .seed import seed_demo, seed_demo_extras, seed_medias
 from .state import Store
+from .webhooks import WebhookSender
 
 REQUEST_LOG_SIZE = 100_000
 
@@ -49,6 +50,8 @@ class WistiaEmulator:
         self.catalog = self.api.catalog  # tags, subfolders, channels (create_channel), domains, tokens
         self.content = self.api.content  # captions, customizations, localizations, charges
         self.analytics = self.api.analytics  # visitors and events: add_visitor(), add_event()
+        self.webhooks = WebhookSender(self.store)
+        self.store.media_listener = self.webhooks.on_media_event
         self.faults = FaultInjector()
         self.limiter = RateLimiter(rate_limit_per_minute, rate_limit_window_seconds)
         self._log: deque[RecordedRequest] = deque(maxlen=REQUEST_LOG_SIZE)
@@ -84,6 +87,7 @@ class WistiaEmulator:
         if server is None:
             return
         server.shutdown()
+        self.webhooks.stop()
         server.close_all_connections()
         server.server_close()
         if self._thread is not None:
@@ -182,6 +186,7 @@ class WistiaEmulator:
         """Wipe all state, faults, counters, the request log and its observers (configuration is kept)."""
         self.request_observers.clear()
         self.store.reset()
+        self.webhooks.reset_log()
         self.faults.clear()
         self.faults.reset_counts()
         self.limiter.reset()
@@ -268,6 +273,10 @@ class WistiaEmulator:
         ids = seed_demo(self.store)
         ids.update(seed_demo_extras(self.api, ids))
         return ids
+
+    def register_webhook(self, url: str, secret: str, events: list[str] | None = None) -> dict[str, Any]:
+        """POST signed media lifecycle events (default: all of them) to ``url``, as Wistia does."""
+        return self.webhooks.register(url, secret, events)
 
     @staticmethod
     def _or_none(func: Any, *args: Any) -> Any:

@@ -59,6 +59,8 @@ class Store:
         self.newer_media_fields = True
         self._rng = random.Random()
         self._reset_hooks: list[Callable[[], None]] = []
+        # Called (under the lock) on each media lifecycle change: see emulator/webhooks.py.
+        self.media_listener: Callable[[str, MediaRec, dict[str, Any] | None], None] | None = None
         self.reset()
 
     def on_reset(self, hook: Callable[[], None]) -> None:
@@ -81,6 +83,10 @@ class Store:
             self._next = {"project": 1, "media": 1, "sharing": 1, "contact": 1}
 
     # -- helpers ---------------------------------------------------------------------------
+    def _emit(self, event_type: str, media: MediaRec, previous: dict[str, Any] | None = None) -> None:
+        if self.media_listener is not None:
+            self.media_listener(event_type, media, previous)
+
     def _new_id(self, kind: str) -> int:
         value = self._next.setdefault(kind, 1)
         self._next[kind] = value + 1
@@ -330,6 +336,7 @@ class Store:
         self.medias[rec.hashed_id] = rec
         self._media_by_id[rec.id] = rec.hashed_id
         project.medias[rec.hashed_id] = None
+        self._emit("media.created", rec)
         return rec
 
     def add_media(
@@ -345,6 +352,7 @@ class Store:
 
     def _drop_media(self, hid: str) -> None:
         rec = self.medias.pop(hid)
+        self._emit("media.deleted", rec)
         self._media_by_id.pop(rec.id, None)
         project = self.projects.get(rec.project_hid)
         if project is not None:
@@ -415,6 +423,7 @@ class Store:
             rec = self.media(hid)
             if rec.advance(self.polls_per_step):
                 rec.updated = time.time()
+                self._emit(f"media.{rec.status}", rec)
             return self._full(rec)
 
     def update_media(
@@ -422,6 +431,7 @@ class Store:
     ) -> dict[str, Any]:
         with self.lock:
             rec = self.media(hid)
+            before = rec.basic_json()
             if new_still:
                 still = self.medias.get(new_still)
                 if still is None or still.type != "Image":
@@ -434,6 +444,7 @@ class Store:
             if description is not None:
                 rec.description = description
             rec.updated = time.time()
+            self._emit("media.updated", rec, before)
             return rec.basic_json()
 
     def delete_media(self, hid: str) -> dict[str, Any]:
@@ -460,13 +471,19 @@ class Store:
         if not statuses or bad:
             raise BadRequestError({"error": f"Invalid lifecycle {statuses!r}; use {MEDIA_STATUSES}."})
         with self.lock:
-            self.media(hid).set_lifecycle(statuses)
+            self._set_lifecycle(self.media(hid), statuses)
 
     def set_status(self, hid: str, status: str) -> None:
         if status not in MEDIA_STATUSES:
             raise BadRequestError({"error": f"Invalid status {status!r}; use {MEDIA_STATUSES}."})
         with self.lock:
-            self.media(hid).set_lifecycle(lifecycle_from(status))
+            self._set_lifecycle(self.media(hid), lifecycle_from(status))
+
+    def _set_lifecycle(self, rec: MediaRec, statuses: list[str]) -> None:
+        before = rec.status
+        rec.set_lifecycle(statuses)
+        if rec.status != before:
+            self._emit(f"media.{rec.status}", rec)
 
     def set_stats(self, hid: str, **values: Any) -> None:
         with self.lock:

@@ -140,3 +140,13 @@ def settings_from_connection(
         ),
         method_override=_as_bool("method_override", extra.get("method_override", False), conn_id),
     )
+
+
+def webhook_secrets_from_extra(extra: dict[str, Any]) -> tuple[str, ...]:
+    """The connection's webhook secrets: extra ``webhook_secret``, one secret or a comma-separated
+    list (two during a rotation). Empty when the connection receives no webhooks."""
+    raw = extra.get("webhook_secret")
+    if raw is None:
+        return ()
+    values = raw if isinstance(raw, list) else str(raw).split(",")
+    return tuple(dict.fromkeys(s for s in (str(v).strip() for v in values) if s))
