@@ -1,0 +1,1 @@
+"""pytest fixtures for testing DAGs that use this provider (placeholder, filled in below)."""
