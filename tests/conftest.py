@@ -121,13 +121,14 @@ def airflow_db() -> Path:
 def run_dag(airflow_db: Path, emulator: WistiaEmulator):
     """Run a DAG from ``tests/dags`` for real (``dag.test()``); return the finished DagRun."""
 
-    def _run(dag: Any, conf: dict[str, Any] | None = None) -> Any:
+    def _run(dag: Any, conf: dict[str, Any] | None = None, **test_kwargs: Any) -> Any:
+        """``test_kwargs`` go to ``dag.test``: ``logical_date=None`` runs it as a manual run has none."""
         if "sync_bag_to_db" not in inspect.getsource(type(dag).test):
             # Airflow 3.1's dag.test() expects the DAG serialized already, as `airflow dags test` does.
             from airflow.utils.cli import get_bagged_dag
 
             dag = get_bagged_dag(None, dag.dag_id)
-        return dag.test(run_conf=conf or {})
+        return dag.test(run_conf=conf or {}, **test_kwargs)
 
     return _run
 
