@@ -48,6 +48,8 @@ def test_every_example_dag_runs_without_a_logical_date(
     assert len(dags) >= 5, [dag.dag_id for dag in dags]
     for task in (task for dag in dags for task in dag.tasks):
         monkeypatch.setattr(task, "retries", 0)  # a failure shows at once, not after the retry delays
+        if hasattr(task, "poke_interval"):
+            monkeypatch.setattr(task, "poke_interval", 0.2)  # the emulator's media is ready in two polls
     runs: dict[str, Any] = {}
     for dag in dags:
         conf = CONF_FROM_EARLIER_RUNS.get(dag.dag_id, lambda _: {})(runs)

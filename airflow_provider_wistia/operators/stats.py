@@ -5,14 +5,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from airflow_provider_wistia.export import EXPORT_FIELDS, StatsExport, check_file_format
+from airflow_provider_wistia.export import EXPORT_FIELDS, StatsExport, check_fields, check_file_format
+from airflow_provider_wistia.openlineage import WistiaExportLineageMixin
 from airflow_provider_wistia.operators.base import WistiaLinkedOperator
 
 if TYPE_CHECKING:
     from airflow.sdk import ObjectStoragePath
 
 
-class WistiaExportStatsOperator(WistiaLinkedOperator):
+class WistiaExportStatsOperator(WistiaExportLineageMixin, WistiaLinkedOperator):
     """Export every media's stats of the account (or one project) to a CSV or JSONL file.
 
     Columns: ``hashed_id, name, project_hashed_id, type, plays, visitors, page_loads,
@@ -40,6 +41,11 @@ class WistiaExportStatsOperator(WistiaLinkedOperator):
     template_fields: Sequence[str] = ("destination", "project_id", "fields")
     link_kind = "projects"
     link_field = "project_id"
+    lineage_column_types = {
+        **dict.fromkeys(("plays", "visitors", "page_loads"), "integer"),
+        **dict.fromkeys(("percent_of_visitors_clicking_play", "average_percent_watched"), "float"),
+        "exported_at": "timestamp",
+    }
 
     def __init__(
         self,
@@ -77,6 +83,9 @@ class WistiaExportStatsOperator(WistiaLinkedOperator):
             checkpoint_seconds=self.checkpoint_seconds,
         )
         return export.run()
+
+    def lineage_columns(self) -> Sequence[str]:
+        return check_fields(self.fields)
 
     def execute(self, context: Any) -> Any:
         result = super().execute(context)
