@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -41,20 +42,32 @@ def _extras_read_by_settings() -> tuple[set[str], Any]:
     return extra.read, settings
 
 
-def _extras_read_elsewhere() -> set[str]:
-    """Literal keys read from ``<connection>.extra_dejson`` anywhere in the package."""
+def _literal_keys_read(path: Path, is_extra: Callable[[ast.expr], bool]) -> set[str]:
+    """Literal keys read (``.get("k")``, ``["k"]``) from the expressions ``is_extra`` accepts."""
     keys: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        target, key = None, None
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.args:
+            if node.func.attr == "get":
+                target, key = node.func.value, node.args[0]
+        elif isinstance(node, ast.Subscript) and isinstance(node.ctx, ast.Load):
+            target, key = node.value, node.slice
+        literal = isinstance(key, ast.Constant) and isinstance(key.value, str)
+        if target is not None and is_extra(target) and literal:
+            keys.add(key.value)  # type: ignore[union-attr]
+    return keys
+
+
+def _extras_read_elsewhere() -> set[str]:
+    """Keys read from ``extra`` anywhere in hooks/settings.py (e.g. the webhook secrets), and from
+    a connection's ``extra_dejson`` anywhere in the package."""
+    keys = _literal_keys_read(
+        Path(settings_module.__file__), lambda node: isinstance(node, ast.Name) and node.id == "extra"
+    )
     for path in PACKAGE.rglob("*.py"):
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            target, key = None, None
-            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.args:
-                if node.func.attr == "get":
-                    target, key = node.func.value, node.args[0]
-            elif isinstance(node, ast.Subscript):
-                target, key = node.value, node.slice
-            is_extra = isinstance(target, ast.Attribute) and target.attr == "extra_dejson"
-            if is_extra and isinstance(key, ast.Constant) and isinstance(key.value, str):
-                keys.add(key.value)
+        keys |= _literal_keys_read(
+            path, lambda node: isinstance(node, ast.Attribute) and node.attr == "extra_dejson"
+        )
     return keys
 
 
@@ -74,14 +87,15 @@ def test_each_field_has_a_label_help_text_and_the_hooks_default() -> None:
         assert field["label"].strip() and field["label"] != name, name
         assert len(field["description"].strip()) > 10, name
         schema = field["schema"]
-        assert "default" in schema, name
         assert "null" in schema["type"], f"{name}: an empty field must be allowed (the hook's default)"
-        if hasattr(defaults, name):  # the form's default is what the hook uses when the field is empty
-            assert schema["default"] == getattr(defaults, name), name
         if any(word in name for word in SECRET_WORDS):
             assert schema.get("format") == "password", f"{name} must be a secret (masked) field"
-        else:
-            assert schema.get("format") != "password", name
+            assert schema.get("default") is None, f"{name}: a secret has no default value"
+            continue
+        assert schema.get("format") != "password", name
+        assert "default" in schema, name
+        if hasattr(defaults, name):  # the form's default is what the hook uses when the field is empty
+            assert schema["default"] == getattr(defaults, name), name
 
 
 def test_airflow_registers_the_fields_for_the_form() -> None:
