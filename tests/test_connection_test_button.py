@@ -42,6 +42,14 @@ def stored_connection(emulator: WistiaEmulator, airflow_db: Path):
         session.query(Connection).filter(Connection.conn_id == CONN_ID).delete()
 
 
+def _api_refuses_port_zero() -> bool:
+    """Whether this Airflow's API refuses the UI's ``port: 0`` against a connection without a port."""
+    from airflow.api_fastapi.core_api.routes.public import connections
+
+    same_endpoint = getattr(connections, "_same_endpoint", None)
+    return same_endpoint is not None and not same_endpoint(0, None)
+
+
 def test_rest_api_answers_the_ui_400_and_works_with_the_fields_in_the_body(
     stored_connection: str, emulator: WistiaEmulator, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -61,8 +69,12 @@ def test_rest_api_answers_the_ui_400_and_works_with_the_fields_in_the_body(
         "password": "***",  # the UI never has the stored secret
     }
     refused = client.post(url, json=as_the_ui)
-    assert refused.status_code == 400 and "host or port to test differs" in refused.json()["detail"]
-    assert emulator.request_count == 0  # refused before anything reached Wistia
+    if _api_refuses_port_zero():
+        assert refused.status_code == 400 and "host or port to test differs" in refused.json()["detail"]
+        assert emulator.request_count == 0  # refused before anything reached Wistia
+    else:  # an Airflow before the check (3.1), or one that fixed it (apache/airflow#73298)
+        assert refused.status_code == 200, refused.text
+        emulator.reset()
 
     with_the_token = {"connection_id": stored_connection, "conn_type": "wistia", "host": emulator.base_url}
     for body in ({**with_the_token, "password": TOKEN}, {**as_the_ui, "password": TOKEN}):
