@@ -49,6 +49,12 @@ CONN_FIELDS: dict[str, Any] = {
         "Retries of a failed request (429/503/5xx/connection errors).",
         {"type": ["integer", "null"], "default": 5, "minimum": 0},
     ),
+    "retry_backoff": _field(
+        "Retry backoff (s)",
+        "Base of the exponential backoff between retries (doubled each try, with jitter) when "
+        "Wistia sent no Retry-After.",
+        {"type": ["number", "null"], "default": 1.0, "minimum": 0},
+    ),
     "upload_url": _field(
         "Upload URL",
         "Upload API endpoint.",

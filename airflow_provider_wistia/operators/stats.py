@@ -10,15 +10,17 @@ from airflow_provider_wistia.export import (
     DEFAULT_MAX_CHECKPOINT_AGE,
     EXPORT_FIELDS,
     StatsExport,
+    check_fields,
     check_on_stats_error,
 )
+from airflow_provider_wistia.openlineage import WistiaExportLineageMixin
 from airflow_provider_wistia.operators.exports import WistiaExportOperator
 
 if TYPE_CHECKING:
     from airflow.sdk import ObjectStoragePath
 
 
-class WistiaExportStatsOperator(WistiaExportOperator):
+class WistiaExportStatsOperator(WistiaExportLineageMixin, WistiaExportOperator):
     """Export every media's stats of the account (or one project) to a CSV or JSONL file.
 
     Columns: ``hashed_id, name, project_hashed_id, type, plays, visitors, page_loads,
@@ -60,6 +62,11 @@ class WistiaExportStatsOperator(WistiaExportOperator):
     template_fields: Sequence[str] = ("destination", "project_id", "fields")
     link_kind = "projects"
     link_field = "project_id"
+    lineage_column_types = {
+        **dict.fromkeys(("plays", "visitors", "page_loads"), "integer"),
+        **dict.fromkeys(("percent_of_visitors_clicking_play", "average_percent_watched"), "float"),
+        "exported_at": "timestamp",
+    }
 
     def __init__(
         self,
@@ -96,6 +103,9 @@ class WistiaExportStatsOperator(WistiaExportOperator):
             hook, self.destination, project_id=self.project_id, on_stats_error=self.on_stats_error, **options
         )
         return export.run()
+
+    def lineage_columns(self) -> Sequence[str]:
+        return check_fields(self.fields)
 
 
 __all__ = ["EXPORT_FIELDS", "WistiaExportStatsOperator"]

@@ -12,7 +12,7 @@ import time
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from airflow_provider_wistia._compat import AirflowSensorTimeout
+from airflow_provider_wistia._compat import AirflowSensorTimeout, default_deferrable
 from airflow_provider_wistia.exceptions import WistiaConfigError, WistiaError, WistiaNotFoundError
 from airflow_provider_wistia.operators.base import WistiaLinkedOperator, blank_to_none, hashed_id_of
 
@@ -107,7 +107,7 @@ class WistiaUploadMediaOperator(WistiaLinkedOperator):
         name: str | None = None,
         description: str | None = None,
         wait_for_ready: bool = False,
-        deferrable: bool = False,
+        deferrable: bool = default_deferrable(),
         poll_interval: float = 10.0,
         ready_timeout: float = 3600.0,
         **kwargs: Any,

@@ -32,7 +32,7 @@ from typing import Any, ClassVar
 
 from airflow.sdk import BaseSensorOperator, PokeReturnValue
 
-from airflow_provider_wistia._compat import AirflowFailException, AirflowSkipException
+from airflow_provider_wistia._compat import AirflowFailException, AirflowSkipException, default_deferrable
 from airflow_provider_wistia.exceptions import WistiaError, WistiaMediaFailedError
 from airflow_provider_wistia.hooks.wistia import WistiaHook
 from airflow_provider_wistia.operators.base import WISTIA_UI_COLOR, WISTIA_UI_FGCOLOR
@@ -83,7 +83,7 @@ class WistiaBaseSensor(BaseSensorOperator):
         self,
         *,
         wistia_conn_id: str = WistiaHook.default_conn_name,
-        deferrable: bool = False,
+        deferrable: bool = default_deferrable(),
         poke_interval: timedelta | float | None = None,
         **kwargs: Any,
     ) -> None:
