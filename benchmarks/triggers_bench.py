@@ -1,12 +1,12 @@
-"""Items 7 and 8: waiting at scale (issue 11).
+"""Items 8 and 9: waiting at scale (issue 11).
 
-* 7: 1,000 concurrent ``WistiaMediaStatusTrigger`` in one event loop, medias going ready over
+* 8: 1,000 concurrent ``WistiaMediaStatusTrigger`` in one event loop, medias going ready over
   several rounds (media *i* is ready after ``2 + i % 5`` reads). Figures: API requests per
   round, all events correct, peak threads above the baseline, peak RSS per waiting trigger,
   and the longest time the event loop was blocked (a 10 ms ticker's worst lateness). The
   same figures for per-trigger polling (what the triggers did before: the sync hook in
   ``asyncio.to_thread``, one ``GET /medias/<id>`` per trigger per poll) are the baseline.
-* 8: 50 ``WistiaNewMediaEventTrigger`` of 50 projects on one connection: requests per round
+* 9: 50 ``WistiaNewMediaEventTrigger`` of 50 projects on one connection: requests per round
   once every watcher has joined (its first read lists its own project), events correct.
 
 Each scenario runs in a fresh interpreter so that threads and RSS are the scenario's own; the
@@ -57,7 +57,7 @@ def status_triggers(emu: EmulatorProcess, quick: bool) -> list[Row]:
         target = mode == "shared"
         rows += [
             Row(
-                "7",
+                "8",
                 f"{count} status triggers, {label}: requests per round",
                 f"{per_round:.1f}",
                 f"<= {STATUS_TARGET_REQUESTS:.0f}" if target else "",
@@ -65,14 +65,14 @@ def status_triggers(emu: EmulatorProcess, quick: bool) -> list[Row]:
                 f"{r['requests']} requests in {r['rounds']} rounds, {r['seconds']:.1f} s",
             ),
             Row(
-                "7",
+                "8",
                 f"  {label}: events correct",
                 f"{r['correct']} of {count}",
                 f"{count}" if target else "",
                 r["correct"] == count if target else None,
             ),
             Row(
-                "7",
+                "8",
                 f"  {label}: peak threads above baseline",
                 f"+{r['peak_threads'] - r['baseline_threads']}",
                 f"<= +{THREAD_TARGET}" if target else "",
@@ -80,13 +80,13 @@ def status_triggers(emu: EmulatorProcess, quick: bool) -> list[Row]:
                 f"baseline {r['baseline_threads']}",
             ),
             Row(
-                "7",
+                "8",
                 f"  {label}: peak RSS per waiting trigger",
                 f"{r['rss_per_trigger_kib']:.1f} KiB",
                 note=f"peak RSS {r['peak_rss_mib']:.0f} MiB, {r['baseline_rss_mib']:.0f} MiB before",
             ),
             Row(
-                "7",
+                "8",
                 f"  {label}: longest event-loop block",
                 f"{r['max_block'] * 1000:.0f} ms",
                 f"< {BLOCK_TARGET * 1000:.0f} ms" if target else "",
@@ -108,7 +108,7 @@ def new_media_watchers(emu: EmulatorProcess, quick: bool) -> list[Row]:
     per_round = r["steady_requests"] / max(1, r["steady_rounds"])
     return [
         Row(
-            "8",
+            "9",
             "50 new-media watchers, 50 projects: requests per round",
             f"{per_round:.1f}",
             f"<= {WATCHERS_TARGET:.0f}",
@@ -117,7 +117,7 @@ def new_media_watchers(emu: EmulatorProcess, quick: bool) -> list[Row]:
             f"first reads (one per watcher); per-project polling: 50 a round",
         ),
         Row(
-            "8",
+            "9",
             "  events correct",
             f"{r['correct']} of {r['expected']}",
             f"{r['expected']}",

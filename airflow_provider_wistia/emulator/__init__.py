@@ -25,6 +25,8 @@ Behaviour worth knowing:
   ``polls_per_step`` reads through ``GET /v1/medias/<id>`` or ``GET /v1/medias?hashed_ids[]=``
   (a read by id; the read that completes a step already shows the new status);
   ``script_media_lifecycle`` forces another path.
+* Webhooks: a registered webhook receives signed media lifecycle events, retried with
+  back-off (see :mod:`.webhooks`).
 * Admin API under ``/__emulator__/`` (see :mod:`.admin`); CLI: ``python -m
   airflow_provider_wistia.emulator --port 0``.
 """

@@ -24,10 +24,10 @@ import httpx
 from tenacity import AsyncRetrying
 
 from airflow_provider_wistia import __version__
+from airflow_provider_wistia.hooks.encoding import encode_fields
 from airflow_provider_wistia.hooks.policy import (
     acall_with_retries,
     auth_header_value,
-    clean_params,
     endpoint_path,
     read_answer,
     retrying_options,
@@ -87,13 +87,13 @@ class WistiaAsyncClient:
     ) -> Any:
         """Call an endpoint (path relative to ``/v1``) with the hook's retry policy; return the body.
 
-        List values in ``params`` repeat the key (``{"hashed_ids[]": [a, b]}``).
+        List values in ``params`` are sent as ``name[]=v`` (the hook's encoding).
         """
         settings, client, limiter = await self._setup()
         method = method.upper()
         display = endpoint_path(path, response_format)
         url = settings.base_url + display
-        query = clean_params(params or {})
+        query = encode_fields(params, where="params")
 
         async def attempt(resent_after_possible_apply: bool) -> Any:
             slot = await limiter.aacquire()

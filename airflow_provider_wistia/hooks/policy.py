@@ -98,18 +98,6 @@ def endpoint_path(path: str, response_format: str) -> str:
     return f"/v1/{rel}.{response_format}"
 
 
-def form_value(value: Any) -> Any:
-    """Wistia's form parameters take booleans as "1"/"0" (as in its original docs)."""
-    if isinstance(value, bool):
-        return "1" if value else "0"
-    return value
-
-
-def clean_params(params: dict[str, Any]) -> dict[str, Any]:
-    """Drop None values and spell booleans as Wistia reads them."""
-    return {key: form_value(value) for key, value in params.items() if value is not None}
-
-
 # ---------------------------------------------------------------------- waiting
 def retry_after_seconds(value: str | None) -> float | None:
     """Seconds from a ``Retry-After`` header (delta seconds or an HTTP date); None if absent or unreadable."""

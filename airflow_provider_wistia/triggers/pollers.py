@@ -172,7 +172,7 @@ class MediaStatusPoller(_SharedPoller):
         for start in range(0, len(ids), BATCH_SIZE):
             chunk = ids[start : start + BATCH_SIZE]
             medias = await client.request(
-                "GET", "medias", params={"hashed_ids[]": chunk, "per_page": BATCH_SIZE}
+                "GET", "medias", params={"hashed_ids": chunk, "per_page": BATCH_SIZE}
             )
             for media in medias if isinstance(medias, list) else ():
                 if isinstance(media, dict) and media.get("hashed_id") in chunk:

@@ -32,7 +32,7 @@ from typing import Any, ClassVar, TypeVar
 
 from airflow.triggers.base import BaseEventTrigger, BaseTrigger, TriggerEvent
 
-from airflow_provider_wistia.hooks.async_client import shared_client
+from airflow_provider_wistia.hooks.async_client import WistiaAsyncClient, shared_client
 from airflow_provider_wistia.hooks.wistia import WistiaHook
 from airflow_provider_wistia.triggers.conditions import (
     TRANSIENT_ERRORS,
@@ -115,6 +115,33 @@ class _WistiaTaskTrigger(_WistiaPollingTrigger):
         if self.end_time is None:
             return await awaitable
         return await asyncio.wait_for(awaitable, max(0.0, self.end_time - time.time()))
+
+    @asynccontextmanager
+    async def _polling_alone(
+        self, read: Callable[[WistiaAsyncClient], Awaitable[Outcome]]
+    ) -> AsyncIterator[Callable[[], Awaitable[Outcome | None]]]:
+        """:meth:`watching` for what Wistia cannot batch: ``read`` once per poll through the
+        connection's async client (the first read at once; a doubling back-off after transient
+        errors, which give None)."""
+        failures: int | None = None  # None before the first read
+
+        async def next_outcome() -> Outcome | None:
+            nonlocal failures
+            if failures is not None:
+                await asyncio.sleep(
+                    backoff_delay(self.poll_interval, failures) if failures else self.poll_interval
+                )
+            try:
+                outcome = await read(client)
+            except TRANSIENT_ERRORS as exc:
+                failures = (failures or 0) + 1
+                self.log.warning("Transient Wistia error (failure %d in a row): %s", failures, exc)
+                return None
+            failures = 0
+            return outcome
+
+        async with shared_client(self.wistia_conn_id) as client:
+            yield next_outcome
 
     async def run(self) -> AsyncIterator[TriggerEvent]:
         # The event is yielded after the watch is closed: nothing stays open behind a fired trigger.
@@ -291,28 +318,14 @@ class WistiaMediaStatsTrigger(_WistiaTaskTrigger):
     def _own_kwargs(self) -> dict[str, Any]:
         return {"media_id": self.media_id, "metric": self.metric, "threshold": self.threshold}
 
-    @asynccontextmanager
-    async def watching(self) -> AsyncIterator[Callable[[], Awaitable[Outcome | None]]]:
+    def watching(self) -> AbstractAsyncContextManager[Callable[[], Awaitable[Outcome | None]]]:
         """One ``/medias/<id>/stats`` read per poll (Wistia has no batched stats)."""
-        failures: int | None = None  # None before the first read, which is not delayed
 
-        async def next_outcome() -> Outcome | None:
-            nonlocal failures
-            if failures is not None:
-                await asyncio.sleep(
-                    backoff_delay(self.poll_interval, failures) if failures else self.poll_interval
-                )
-            try:
-                body = await client.request("GET", f"medias/{self.media_id}/stats")
-            except TRANSIENT_ERRORS as exc:
-                failures = (failures or 0) + 1
-                self.log.warning("Transient Wistia error (failure %d in a row): %s", failures, exc)
-                return None
-            failures = 0
+        async def read(client: WistiaAsyncClient) -> Outcome:
+            body = await client.request("GET", f"medias/{self.media_id}/stats")
             return media_stats_outcome(body, self.media_id, self.metric, self.threshold)
 
-        async with shared_client(self.wistia_conn_id) as client:
-            yield next_outcome
+        return self._polling_alone(read)
 
 
 class WistiaNewMediaEventTrigger(_WistiaPollingTrigger, BaseEventTrigger):
