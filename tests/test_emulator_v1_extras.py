@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 import requests
+from conftest import TOKEN
 
 from airflow_provider_wistia.emulator import WistiaEmulator
-from tests.conftest import TOKEN
 
 SRT = "1\n00:00:00,000 --> 00:00:01,500\nHello.\n"
 
