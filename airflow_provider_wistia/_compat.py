@@ -1,4 +1,5 @@
-"""Airflow's task exceptions, from ``airflow.sdk`` where this Airflow has them there.
+"""Airflow's task exceptions (from ``airflow.sdk`` where this Airflow has them there), and
+Airflow settings the operators honour.
 
 Airflow 3.2 moved ``AirflowFailException`` and friends into ``airflow.sdk.exceptions`` (and
 deprecated the old ``airflow.exceptions`` names); Airflow 3.1 has them in ``airflow.exceptions``
@@ -22,4 +23,26 @@ except ImportError:  # Airflow 3.1
         AirflowSkipException,
     )
 
-__all__ = ["AirflowException", "AirflowFailException", "AirflowSensorTimeout", "AirflowSkipException"]
+
+def default_deferrable() -> bool:
+    """Airflow's ``[operators] default_deferrable`` (False when unset): the default of ``deferrable``.
+
+    The official providers use this as the default of every ``deferrable`` argument, so one
+    setting (``AIRFLOW__OPERATORS__DEFAULT_DEFERRABLE=True``) makes every operator and sensor
+    that can defer do so. It is read when the module defining the operator is imported, as
+    theirs is.
+    """
+    try:
+        from airflow.sdk.configuration import conf
+    except ImportError:  # Airflow 3.1
+        from airflow.configuration import conf  # type: ignore[no-redef]
+    return conf.getboolean("operators", "default_deferrable", fallback=False)
+
+
+__all__ = [
+    "AirflowException",
+    "AirflowFailException",
+    "AirflowSensorTimeout",
+    "AirflowSkipException",
+    "default_deferrable",
+]

@@ -39,10 +39,21 @@ CONN_FIELDS: dict[str, Any] = {
     "timeout": _field(
         "Timeout (s)", "Read timeout of one request.", {"type": ["number", "null"], "default": 30}
     ),
+    "upload_timeout": _field(
+        "Upload timeout (s)",
+        "Read timeout of an upload POST: Wistia may answer slowly after a large file.",
+        {"type": ["number", "null"], "default": 3600},
+    ),
     "max_retries": _field(
         "Max retries",
         "Retries of a failed request (429/503/5xx/connection errors).",
         {"type": ["integer", "null"], "default": 5, "minimum": 0},
+    ),
+    "retry_backoff": _field(
+        "Retry backoff (s)",
+        "Base of the exponential backoff between retries (doubled each try, with jitter) when "
+        "Wistia sent no Retry-After.",
+        {"type": ["number", "null"], "default": 1.0, "minimum": 0},
     ),
     "upload_url": _field(
         "Upload URL",
@@ -69,7 +80,20 @@ CONN_FIELDS: dict[str, Any] = {
 
 _OPERATOR_MODULES = [
     f"airflow_provider_wistia.operators.{name}"
-    for name in ("projects", "sharings", "medias", "stats", "uploads", "account")
+    for name in (
+        "projects",
+        "sharings",
+        "medias",
+        "stats",
+        "uploads",
+        "account",
+        "api",
+        "captions",
+        "customizations",
+        "jobs",
+        "library",
+        "exports",
+    )
 ]
 
 
@@ -89,10 +113,22 @@ def provider_info() -> dict[str, Any]:
         "hooks": [{"integration-name": "Wistia", "python-modules": ["airflow_provider_wistia.hooks.wistia"]}],
         "operators": [{"integration-name": "Wistia", "python-modules": _OPERATOR_MODULES}],
         "sensors": [
-            {"integration-name": "Wistia", "python-modules": ["airflow_provider_wistia.sensors.wistia"]}
+            {
+                "integration-name": "Wistia",
+                "python-modules": [
+                    "airflow_provider_wistia.sensors.wistia",
+                    "airflow_provider_wistia.sensors.jobs",
+                ],
+            }
         ],
         "triggers": [
-            {"integration-name": "Wistia", "python-modules": ["airflow_provider_wistia.triggers.wistia"]}
+            {
+                "integration-name": "Wistia",
+                "python-modules": [
+                    "airflow_provider_wistia.triggers.wistia",
+                    "airflow_provider_wistia.triggers.jobs",
+                ],
+            }
         ],
         "connection-types": [
             {

@@ -1,10 +1,12 @@
 """Nightly stats export: every media's plays, visitors and engagement into a dated CSV.
 
 ``wistia_nightly_stats_export`` runs ``@daily`` and writes
-``{{ var.value.wistia_stats_dir | default('/tmp/wistia/stats') }}/{{ ds }}.csv`` (set the
-Airflow Variable ``wistia_stats_dir`` to an ``s3://`` or ``gs://`` URL to write to object
-storage). It declares the ``WISTIA_MEDIA_STATS`` asset as an outlet, so
-``wistia_stats_summary`` runs whenever fresh stats land and logs the top 10 videos by plays.
+``<wistia_stats_dir>/<date>.csv``: the Airflow Variable ``wistia_stats_dir`` (default
+``/tmp/wistia/stats``; an ``s3://`` or ``gs://`` URL writes to object storage), and the run's
+logical date, or for a run without one (triggered by hand, from the REST API or by an asset:
+Airflow 3 gives those none) the date of its ``run_after``. It declares the
+``WISTIA_MEDIA_STATS`` asset as an outlet, so ``wistia_stats_summary`` runs whenever fresh
+stats land and logs the top 10 videos by plays.
 """
 
 from __future__ import annotations
@@ -19,7 +21,9 @@ from airflow.sdk import DAG, Asset, ObjectStoragePath, task
 from airflow_provider_wistia.operators import WistiaExportStatsOperator
 
 WISTIA_MEDIA_STATS = Asset(name="wistia_media_stats", uri="wistia://stats/medias")
-STATS_DESTINATION = "{{ var.value.get('wistia_stats_dir', '/tmp/wistia/stats') }}/{{ ds }}.csv"
+# `ds` exists only in runs with a logical date; a manual or REST-triggered run has none.
+RUN_DATE = "{{ ds if ds is defined else dag_run.run_after | ds }}"
+STATS_DESTINATION = "{{ var.value.get('wistia_stats_dir', '/tmp/wistia/stats') }}/" + RUN_DATE + ".csv"
 
 log = logging.getLogger(__name__)
 

@@ -14,7 +14,6 @@ import os
 import shutil
 import sys
 import tempfile
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -42,37 +41,50 @@ sys.path[:0] = [str(TESTS_DIR / "dags"), str(TESTS_DIR.parent / "example_dags")]
 import pytest  # noqa: E402
 
 from airflow_provider_wistia.emulator import WistiaEmulator  # noqa: E402
+from airflow_provider_wistia.pytest_plugin import emulator_connection_json  # noqa: E402
 
 TOKEN = "test-token-5f2a9c0d8e7b"
+# Extras every test connection carries: fast retries, and a limiter that never gets in the way
+# (tests that study the limiter set their own).
+TEST_EXTRAS = {"retry_backoff": 0.01, "rate_limit_per_minute": 100_000}
 
 
 def conn_json(base_url: str, token: str = TOKEN, **extra: Any) -> str:
     """The JSON form of an Airflow connection pointing at an emulator."""
-    extras = {
-        "upload_url": base_url + "/",
-        "oembed_url": base_url + "/oembed",
-        "retry_backoff": 0.01,
-        "rate_limit_per_minute": 100_000,  # tests that study the limiter set their own
-        **extra,
-    }
-    return json.dumps({"conn_type": "wistia", "host": base_url, "password": token, "extra": extras})
+    return emulator_connection_json(base_url, token, **{**TEST_EXTRAS, **extra})
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """Load the package's pytest plugin where its entry point is not installed (or autoload is off)."""
+    if not config.pluginmanager.has_plugin("wistia"):
+        config.pluginmanager.import_plugin("airflow_provider_wistia.pytest_plugin")
+
+
+# The fixtures below build on the package's pytest plugin (entry point ``pytest11``):
+# ``wistia_emulator`` (one server per session, emptied per test) and ``wistia_connection``.
 @pytest.fixture(scope="session")
-def emulator_server() -> Iterator[WistiaEmulator]:
-    with WistiaEmulator(tokens=(TOKEN,)) as emu:
-        yield emu
+def wistia_emulator_token() -> str:
+    return TOKEN
 
 
 @pytest.fixture
-def emulator(emulator_server: WistiaEmulator, monkeypatch: pytest.MonkeyPatch) -> WistiaEmulator:
+def wistia_connection_extra() -> dict[str, Any]:
+    return dict(TEST_EXTRAS)
+
+
+@pytest.fixture(scope="session")
+def emulator_server(wistia_emulator_server: WistiaEmulator) -> WistiaEmulator:
+    return wistia_emulator_server
+
+
+@pytest.fixture
+def emulator(wistia_emulator: WistiaEmulator, wistia_connection: str) -> WistiaEmulator:
     """A clean emulator, with ``wistia_default`` pointing at it."""
-    emulator_server.reset()
-    emulator_server.configure(
-        rate_limit_per_minute=100_000, rate_limit_window_seconds=60.0, rate_limit_status=429
-    )
-    monkeypatch.setenv("AIRFLOW_CONN_WISTIA_DEFAULT", conn_json(emulator_server.base_url))
-    return emulator_server
+    from airflow_provider_wistia.hooks.endpoints_media_jobs import reset_move_limiters
+
+    wistia_emulator.configure(rate_limit_per_minute=100_000)
+    reset_move_limiters()  # the hook's move window is process-wide: a fresh emulator starts it afresh
+    return wistia_emulator
 
 
 @pytest.fixture
@@ -112,13 +124,14 @@ def airflow_db() -> Path:
 def run_dag(airflow_db: Path, emulator: WistiaEmulator):
     """Run a DAG from ``tests/dags`` for real (``dag.test()``); return the finished DagRun."""
 
-    def _run(dag: Any, conf: dict[str, Any] | None = None) -> Any:
+    def _run(dag: Any, conf: dict[str, Any] | None = None, **test_kwargs: Any) -> Any:
+        """``test_kwargs`` go to ``dag.test``: ``logical_date=None`` runs it as a manual run has none."""
         if "sync_bag_to_db" not in inspect.getsource(type(dag).test):
             # Airflow 3.1's dag.test() expects the DAG serialized already, as `airflow dags test` does.
             from airflow.utils.cli import get_bagged_dag
 
             dag = get_bagged_dag(None, dag.dag_id)
-        return dag.test(run_conf=conf or {})
+        return dag.test(run_conf=conf or {}, **test_kwargs)
 
     return _run
 

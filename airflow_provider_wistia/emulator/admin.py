@@ -7,6 +7,8 @@ the emulator. Admin requests are not authenticated, rate limited, faulted or log
 Method      Path                                         Body / result
 ==========  ===========================================  ==================================
 GET         /__emulator__/state                          projects, medias, sharings (by project)
+GET         /__emulator__/extras                         captions, customizations, tags, subfolders,
+                                                         channels, jobs, charges... (newer v1 state)
 GET         /__emulator__/stats                          request/rate-limit/fault counters
 GET         /__emulator__/requests?limit=N               the last N recorded requests
 POST        /__emulator__/reset                          wipe state, faults and logs
@@ -75,6 +77,8 @@ def handle(emu: WistiaEmulator, method: str, path: str, query: str, raw: bytes) 
         return webhooks.handle_admin(emu.webhooks, method, route, _json(raw) if method == "POST" else {})
     if method == "GET" and route == "/__emulator__/state":
         return Response(body=emu.snapshot())
+    if method == "GET" and route == "/__emulator__/extras":
+        return Response(body=emu.snapshot_v1_extras())
     if method == "GET" and route == "/__emulator__/stats":
         return Response(body=emu.stats())
     if method == "GET" and route == "/__emulator__/requests":

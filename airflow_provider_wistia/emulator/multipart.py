@@ -1,8 +1,9 @@
 """Streaming request-body reading for the emulator: Content-Length or chunked bodies, and a
 ``multipart/form-data`` parser that never holds an uploaded file in memory.
 
-File parts are only counted (their byte size is what the emulator records); ordinary
-form fields are kept, up to :data:`MAX_FIELD_BYTES` each.
+File parts are only counted (their byte size is what the emulator records, with their
+first :data:`HEAD_BYTES` bytes to tell the media type); ordinary form fields are kept, up to
+:data:`MAX_FIELD_BYTES` each.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from .common import ApiError
 CHUNK = 256 * 1024
 MAX_FIELD_BYTES = 1024 * 1024
 MAX_HEADER_BYTES = 16 * 1024
+HEAD_BYTES = 64
 
 
 def _malformed(detail: str) -> ApiError:
@@ -84,6 +86,7 @@ class FilePart:
     filename: str
     content_type: str
     size: int = 0
+    head: bytes = b""  # the file's first HEAD_BYTES bytes
 
 
 def _disposition(value: str) -> dict[str, str]:
@@ -151,6 +154,8 @@ def parse_multipart(reader: BodyReader, boundary: str) -> tuple[list[tuple[str, 
             idx = buf.find(delim)
             end = idx if idx >= 0 else max(0, len(buf) - keep)
             if is_file:
+                if len(part.head) < HEAD_BYTES:
+                    part.head += bytes(buf[: min(end, HEAD_BYTES - len(part.head))])
                 part.size += end
             elif len(value) + end > MAX_FIELD_BYTES:
                 raise ApiError(413, {"error": f"Form field '{name}' too large."})

@@ -23,6 +23,7 @@ from .common import (
     media_not_found,
     project_not_found,
 )
+from .cursor import CursorPaging
 from .models import MEDIA_TYPES, MediaRec, ProjectRec, SharingRec, lifecycle_from
 
 _PROJECT_SORT: dict[str, Callable[[ProjectRec], Any]] = {
@@ -57,12 +58,21 @@ class Store:
         self.polls_per_step = polls_per_step
         self.newer_media_fields = True
         self._rng = random.Random()
+        self._reset_hooks: list[Callable[[], None]] = []
         # Called (under the lock) on each media lifecycle change: see emulator/webhooks.py.
         self.media_listener: Callable[[str, MediaRec, dict[str, Any] | None], None] | None = None
         self.reset()
 
+    def on_reset(self, hook: Callable[[], None]) -> None:
+        """Also call ``hook`` (under the lock) whenever the store is wiped: state kept elsewhere."""
+        self._reset_hooks.append(hook)
+        with self.lock:
+            hook()
+
     def reset(self) -> None:
         with self.lock:
+            for hook in self._reset_hooks:
+                hook()
             self.projects: dict[str, ProjectRec] = {}
             self.medias: dict[str, MediaRec] = {}
             self.sharings: dict[str, dict[int, SharingRec]] = {}
@@ -78,9 +88,19 @@ class Store:
             self.media_listener(event_type, media, previous)
 
     def _new_id(self, kind: str) -> int:
-        value = self._next[kind]
+        value = self._next.setdefault(kind, 1)
         self._next[kind] = value + 1
         return value
+
+    def new_id(self, kind: str) -> int:
+        """The next numeric id of ``kind`` (any name: jobs, subfolders, channels... count apart)."""
+        with self.lock:
+            return self._new_id(kind)
+
+    def new_hid(self) -> str:
+        """A fresh 10-character hashed id, unique across everything in the store."""
+        with self.lock:
+            return self._new_hid()
 
     def _new_hid(self) -> str:
         while True:
@@ -357,7 +377,7 @@ class Store:
 
     def list_medias(
         self,
-        paging: Paging | None = None,
+        paging: Paging | CursorPaging | None = None,
         project_id: str | None = None,
         name: str | None = None,
         media_type: str | None = None,
@@ -365,6 +385,7 @@ class Store:
         archived: bool | None = None,
         sort_by: str | None = None,
         asc: bool = True,
+        tags: list[str] | None = None,
     ) -> list[dict[str, Any]]:
         with self.lock:
             if hashed_ids is not None:
@@ -381,6 +402,11 @@ class Store:
                 recs = [m for m in recs if m.type == media_type]
             if archived is not None:
                 recs = [m for m in recs if m.archived == archived]
+            if tags:
+                recs = [m for m in recs if set(tags) <= set(m.tags)]  # medias with ALL the tags
+            if isinstance(paging, CursorPaging):
+                page = paging.select(recs, _MEDIA_SORT[paging.sort_by], asc)
+                return [{**self._full(m), "cursor": cursor} for m, cursor in page]
             if sort_by or not asc:
                 recs = _sort(recs, _MEDIA_SORT, sort_by, asc)
             if paging is not None:

@@ -11,8 +11,8 @@ import posixpath
 from urllib.parse import unquote, urlparse
 
 from .common import ApiError, Params, Response, parse_int
-from .models import media_type_for
 from .multipart import FilePart
+from .sniff import upload_media_type
 from .state import Store
 
 ACCOUNT_ID = 1
@@ -35,7 +35,7 @@ def create(store: Store, params: Params, files: list[FilePart]) -> Response:
         rec = store.add_media(
             name[:255],
             params.get_str("project_id") or None,
-            media_type_for(source or ""),
+            upload_media_type(source, params.get_str("name"), part.head if part is not None else b""),
             "queued",
             description=params.get_str("description") or "",
             file_size=part.size if part is not None else None,

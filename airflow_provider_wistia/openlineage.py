@@ -1,0 +1,106 @@
+"""OpenLineage for the operators that export Wistia data to a file.
+
+With the ``apache-airflow-providers-openlineage`` provider installed and configured, its
+listener asks each finished task for ``get_openlineage_facets_on_complete``; an export then
+reports what it read and what it wrote:
+
+* input: namespace ``wistia://<API host>`` (``wistia://api.wistia.com``), name ``medias``,
+  or ``projects/<hashed id>`` for an export of one project;
+* output: the written file, named as OpenLineage names files (``file`` + the absolute path,
+  ``s3://<bucket>`` + the key, ``gs://<bucket>`` + the key), with a schema facet of its columns.
+
+Nothing of OpenLineage is imported until the listener calls in, so without the provider
+nothing changes (and :func:`export_lineage` returns None).
+"""
+
+from __future__ import annotations
+
+import logging
+from abc import abstractmethod
+from collections.abc import Mapping, Sequence
+from typing import Any
+from urllib.parse import urlsplit
+
+log = logging.getLogger(__name__)
+
+# OpenLineage's own names for object stores whose URL scheme differs (gcs:// is gs://).
+_SCHEME_ALIASES = {"gcs": "gs", "s3a": "s3", "s3n": "s3"}
+
+
+def file_dataset_name(url: str) -> tuple[str, str]:
+    """``(namespace, name)`` of a written file in OpenLineage's naming: ``file``, ``s3://b``, ``gs://b``."""
+    parts = urlsplit(url if "://" in url else f"file://{url}")
+    scheme = _SCHEME_ALIASES.get(parts.scheme, parts.scheme)
+    if scheme == "file":
+        return ("file://" + parts.netloc if parts.netloc else "file"), parts.path
+    return f"{scheme}://{parts.netloc}", parts.path.lstrip("/")
+
+
+def wistia_dataset_name(base_url: str, project_id: str | None = None) -> tuple[str, str]:
+    """``(namespace, name)`` of the Wistia data an export read: the API host, ``medias`` or a project."""
+    host = urlsplit(base_url).netloc or base_url
+    return f"wistia://{host}", f"projects/{project_id}" if project_id else "medias"
+
+
+def export_lineage(
+    *,
+    base_url: str,
+    output_url: str,
+    columns: Sequence[str],
+    column_types: Mapping[str, str] | None = None,
+    project_id: str | None = None,
+) -> Any:
+    """The ``OperatorLineage`` of an export of ``columns`` to ``output_url``; None without OpenLineage."""
+    try:
+        from airflow.providers.openlineage.extractors import OperatorLineage
+        from openlineage.client.event_v2 import Dataset
+        from openlineage.client.facet_v2 import schema_dataset
+    except ImportError:
+        return None
+    types = column_types or {}
+    schema = schema_dataset.SchemaDatasetFacet(
+        fields=[
+            schema_dataset.SchemaDatasetFacetFields(name=column, type=types.get(column, "string"))
+            for column in columns
+        ]
+    )
+    input_namespace, input_name = wistia_dataset_name(base_url, project_id)
+    output_namespace, output_name = file_dataset_name(output_url)
+    return OperatorLineage(
+        inputs=[Dataset(namespace=input_namespace, name=input_name)],
+        outputs=[Dataset(namespace=output_namespace, name=output_name, facets={"schema": schema})],
+    )
+
+
+class WistiaExportLineageMixin:
+    """``get_openlineage_facets_on_complete`` for an operator that exports Wistia data to a file.
+
+    The operator has ``destination`` (where it wrote), optionally ``project_id``, a ``hook``,
+    and implements :meth:`lineage_columns`; :attr:`lineage_column_types` types the columns
+    (``string`` for any column it does not name).
+    """
+
+    lineage_column_types: Mapping[str, str] = {}
+
+    @abstractmethod
+    def lineage_columns(self) -> Sequence[str]:
+        """The columns of the written file, in order."""
+
+    def get_openlineage_facets_on_complete(self, task_instance: Any) -> Any:
+        from airflow_provider_wistia.export import storage_path
+
+        operator: Any = self
+        try:
+            base_url = operator.hook.settings.base_url
+            output_url = str(storage_path(operator.destination))
+            columns = list(self.lineage_columns())
+        except Exception:  # lineage must never fail a finished task
+            log.warning("Could not describe the export's lineage.", exc_info=True)
+            return None
+        return export_lineage(
+            base_url=base_url,
+            output_url=output_url,
+            columns=columns,
+            column_types=self.lineage_column_types,
+            project_id=getattr(operator, "project_id", None) or None,
+        )
