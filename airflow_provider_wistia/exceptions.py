@@ -59,8 +59,24 @@ class WistiaServerError(WistiaError):
     """5xx, an unreadable response, or a failure after which a write may have happened."""
 
 
+class WistiaPartialError(WistiaError):
+    """A bulk request Wistia accepted only in part (HTTP 207): ``partial_errors`` lists the ids it
+    refused, ``responses`` every answer received (their jobs were started for the other ids)."""
+
+    def __init__(
+        self, message: str, *, partial_errors: list[dict[str, Any]], responses: list[dict[str, Any]]
+    ) -> None:
+        super().__init__(message, status_code=207)
+        self.partial_errors = partial_errors
+        self.responses = responses
+
+
 class WistiaMediaFailedError(WistiaError, AirflowFailException):
     """A media reached a failure status (Wistia could not process it): fail at once, no retries."""
+
+
+class WistiaJobFailedError(WistiaError, AirflowFailException):
+    """A background job (archive, restore, move, swap, trim...) ended ``failed``: fail at once, no retries."""
 
 
 def describe_error_body(body: bytes | str | None, content_type: str | None = None) -> str:

@@ -39,6 +39,11 @@ CONN_FIELDS: dict[str, Any] = {
     "timeout": _field(
         "Timeout (s)", "Read timeout of one request.", {"type": ["number", "null"], "default": 30}
     ),
+    "upload_timeout": _field(
+        "Upload timeout (s)",
+        "Read timeout of an upload POST: Wistia may answer slowly after a large file.",
+        {"type": ["number", "null"], "default": 3600},
+    ),
     "max_retries": _field(
         "Max retries",
         "Retries of a failed request (429/503/5xx/connection errors).",
@@ -65,11 +70,30 @@ CONN_FIELDS: dict[str, Any] = {
         "Send PUT/DELETE as POST with _method=put|delete (for GET/POST-only proxies).",
         {"type": ["boolean", "null"], "default": False},
     ),
+    "webhook_secret": _field(
+        "Webhook secret",
+        "Secret key of the Wistia webhook that posts to /wistia/webhooks/<this connection id>. "
+        "During a rotation, give the new and the old secret separated by a comma.",
+        {"type": ["string", "null"], "format": "password"},
+    ),
 }
 
 _OPERATOR_MODULES = [
     f"airflow_provider_wistia.operators.{name}"
-    for name in ("projects", "sharings", "medias", "stats", "uploads", "account")
+    for name in (
+        "projects",
+        "sharings",
+        "medias",
+        "stats",
+        "uploads",
+        "account",
+        "api",
+        "captions",
+        "customizations",
+        "jobs",
+        "library",
+        "exports",
+    )
 ]
 
 
@@ -89,10 +113,22 @@ def provider_info() -> dict[str, Any]:
         "hooks": [{"integration-name": "Wistia", "python-modules": ["airflow_provider_wistia.hooks.wistia"]}],
         "operators": [{"integration-name": "Wistia", "python-modules": _OPERATOR_MODULES}],
         "sensors": [
-            {"integration-name": "Wistia", "python-modules": ["airflow_provider_wistia.sensors.wistia"]}
+            {
+                "integration-name": "Wistia",
+                "python-modules": [
+                    "airflow_provider_wistia.sensors.wistia",
+                    "airflow_provider_wistia.sensors.jobs",
+                ],
+            }
         ],
         "triggers": [
-            {"integration-name": "Wistia", "python-modules": ["airflow_provider_wistia.triggers.wistia"]}
+            {
+                "integration-name": "Wistia",
+                "python-modules": [
+                    "airflow_provider_wistia.triggers.wistia",
+                    "airflow_provider_wistia.triggers.jobs",
+                ],
+            }
         ],
         "connection-types": [
             {
@@ -104,4 +140,10 @@ def provider_info() -> dict[str, Any]:
             }
         ],
         "extra-links": ["airflow_provider_wistia.operators.links.WistiaLink"],
+        "plugins": [
+            {
+                "name": "wistia_webhooks",
+                "plugin-class": "airflow_provider_wistia.webhooks.plugin.WistiaWebhooksPlugin",
+            }
+        ],
     }

@@ -7,6 +7,8 @@ clear error that names the field, before any request is sent.
 
 from __future__ import annotations
 
+import ast
+import json
 from typing import Any
 
 from airflow_provider_wistia.exceptions import WistiaConfigError
@@ -26,19 +28,49 @@ def require_id(field: str, value: Any) -> str:
     return text
 
 
-def require_sharing_id(field: str, value: Any) -> int:
-    """A sharing id: an int, or a string of digits (templates render strings)."""
+def require_positive_int(field: str, value: Any, kind: str = "id") -> int:
+    """A numeric id (sharing, background job): an int, or a string of digits (templates render strings)."""
     if isinstance(value, bool):
-        raise WistiaConfigError(f"{field} must be an integer sharing id, got {value!r}.")
+        raise WistiaConfigError(f"{field} must be an integer {kind}, got {value!r}.")
     if isinstance(value, int):
         number = value
     elif isinstance(value, str) and value.strip().isdigit():
         number = int(value.strip())
     else:
-        raise WistiaConfigError(f"{field} must be an integer sharing id, got {value!r}.")
+        raise WistiaConfigError(f"{field} must be an integer {kind}, got {value!r}.")
     if number <= 0:
-        raise WistiaConfigError(f"{field} must be a positive integer sharing id, got {value!r}.")
+        raise WistiaConfigError(f"{field} must be a positive integer {kind}, got {value!r}.")
     return number
+
+
+def require_sharing_id(field: str, value: Any) -> int:
+    """A sharing id: an int, or a string of digits (templates render strings)."""
+    return require_positive_int(field, value, "sharing id")
+
+
+def parse_id_list(field: str, value: Any, what: str = "hashed ids") -> list[str] | None:
+    """A list of strings (hashed ids...), or None; a rendered template (JSON or Python list
+    text, or comma-separated values) is parsed, since Jinja renders an XCom list as text."""
+    if isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except ValueError:
+            try:
+                value = ast.literal_eval(value)
+            except (ValueError, SyntaxError):
+                value = [part.strip() for part in value.split(",") if part.strip()]
+    if value is None:
+        return None
+    if isinstance(value, (str, bytes, dict)) or not all(isinstance(item, str) for item in value):
+        raise WistiaConfigError(f"{field} must be a list of {what}, got {value!r}.")
+    return list(value)
+
+
+def require_choice(field: str, value: Any, choices: tuple[str, ...]) -> str:
+    """One of a fixed set of option values, such as ``if_exists``."""
+    if value not in choices:
+        raise WistiaConfigError(f"{field} must be one of {', '.join(choices)}, got {value!r}.")
+    return str(value)
 
 
 def require_text(field: str, value: Any) -> str:

@@ -22,7 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from harness import EmulatorProcess, Row, fmt_table, prepare_airflow_env
 
-ITEMS = ("1", "2", "3", "4", "5", "6")
+ITEMS = ("1", "2", "3", "4", "5", "6", "7")
 
 
 def machine() -> str:
@@ -48,7 +48,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--quick", action="store_true", help="scaled-down run (about a minute)")
     parser.add_argument(
-        "--only", default=",".join(ITEMS), help="comma-separated items to run (default: all, 1-6)"
+        "--only", default=",".join(ITEMS), help="comma-separated items to run (default: all, 1-7)"
     )
     parser.add_argument("--markdown", type=Path, help="also write the table, with a header, to this file")
     return parser.parse_args(argv)
@@ -70,6 +70,7 @@ def run(only: set[str], quick: bool, markdown: Path | None) -> int:
     import export_bench
     import import_bench
     import requests_bench
+    import webhook_bench
 
     started = time.monotonic()
     rows: list[Row] = []
@@ -105,6 +106,11 @@ def run(only: set[str], quick: bool, markdown: Path | None) -> int:
         section("5: export memory", lambda: export_bench.memory(quick))
     if "6" in only:
         section("6: import cost", lambda: import_bench.import_cost(5 if quick else 9))
+    if "7" in only:
+        section(
+            "7: webhook answer time (a real API server)",
+            lambda: webhook_bench.acknowledgement(15 if quick else 40),
+        )
 
     elapsed = time.monotonic() - started
     when = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")

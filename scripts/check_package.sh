@@ -15,6 +15,8 @@ for artifact in dist/*.whl dist/*.tar.gz; do
   hooks=$(AIRFLOW_HOME="$home" "$env_dir/bin/airflow" providers hooks -o plain)
   grep -q "airflow-provider-wistia" <<<"$providers" || { echo "FAIL: $artifact does not register the provider"; exit 1; }
   grep -q "^wistia" <<<"$hooks" || { echo "FAIL: $artifact does not register the wistia connection type"; exit 1; }
+  plugins=$(AIRFLOW_HOME="$home" AIRFLOW__CORE__LOAD_EXAMPLES=False "$env_dir/bin/airflow" plugins -o plain)
+  grep -q "^wistia_webhooks" <<<"$plugins" || { echo "FAIL: $artifact does not ship the webhook plugin"; exit 1; }
   "$env_dir/bin/python" -c "import airflow_provider_wistia, pathlib; \
 assert (pathlib.Path(airflow_provider_wistia.__file__).parent / 'py.typed').exists()"
   echo "ok: $artifact installs into a clean environment and registers the provider"

@@ -25,6 +25,8 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
+from demo_webhooks import run_webhook_demo, webhook_conn_extra
+
 from airflow_provider_wistia.emulator import WistiaEmulatorProcess
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -37,9 +39,44 @@ def _say(text: str) -> None:
     print(text, flush=True)
 
 
-def emulator_state(base_url: str) -> dict[str, Any]:
-    with urllib.request.urlopen(f"{base_url}/__emulator__/state", timeout=10) as response:
+def emulator_state(base_url: str, what: str = "state") -> dict[str, Any]:
+    """The emulator's ``state`` (projects, medias, sharings) or ``extras`` (captions, tags...)."""
+    with urllib.request.urlopen(f"{base_url}/__emulator__/{what}", timeout=10) as response:
         return json.loads(response.read())
+
+
+def library_changes(before: dict[str, Any], after: dict[str, Any]) -> str:
+    """What the library upkeep DAG did: captions, player customizations, tags, archived medias.
+
+    ``before``/``after``: ``{"state": ..., "extras": ...}`` snapshots of the emulator.
+    """
+    names = {m["hashed_id"]: f"{m['name']} ({m['hashed_id']})" for m in after["state"].get("medias", [])}
+    lines = []
+    old_captions, new_captions = before["extras"].get("captions", {}), after["extras"].get("captions", {})
+    for hid, tracks in new_captions.items():
+        if tracks != old_captions.get(hid):
+            lines.append(f"    captions on {names.get(hid, hid)}: {sorted(t['language'] for t in tracks)}")
+    old_players, players = (
+        before["extras"].get("customizations", {}),
+        after["extras"].get("customizations", {}),
+    )
+    for hid, player in players.items():
+        if player != old_players.get(hid):
+            lines.append(f"    player of {names.get(hid, hid)}: {json.dumps(player, sort_keys=True)}")
+    old_tags = {m["hashed_id"]: m.get("tags") for m in before["state"].get("medias", [])}
+    for media in after["state"].get("medias", []):
+        if media.get("tags") != old_tags.get(media["hashed_id"]):
+            tags = sorted(t["name"] if isinstance(t, dict) else t for t in media.get("tags") or [])
+            lines.append(f"    tags of {names[media['hashed_id']]}: {tags}")
+    was_archived = {m["hashed_id"] for m in before["state"].get("medias", []) if m.get("archived")}
+    archived = [
+        names[m["hashed_id"]]
+        for m in after["state"].get("medias", [])
+        if m.get("archived") and m["hashed_id"] not in was_archived
+    ]
+    if archived:
+        lines.append(f"    archived (after its background job finished): {', '.join(archived)}")
+    return "\n".join(lines) or "    library: no change"
 
 
 def airflow(args: list[str], env: dict[str, str], log_file: Path | None = None) -> int:
@@ -125,6 +162,9 @@ def summarize(before: dict[str, Any], after: dict[str, Any]) -> str:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--real", action="store_true", help="use the account of WISTIA_API_TOKEN")
+    parser.add_argument(
+        "--webhooks-only", action="store_true", help="only the push path (webhook -> DAG run)"
+    )
     args = parser.parse_args()
 
     shutil.rmtree(DEMO_HOME, ignore_errors=True)
@@ -151,7 +191,11 @@ def main() -> int:
             "conn_type": "wistia",
             "host": base_url,
             "password": DEMO_TOKEN,
-            "extra": {"upload_url": base_url + "/", "oembed_url": base_url + "/oembed"},
+            "extra": {
+                "upload_url": base_url + "/",
+                "oembed_url": base_url + "/oembed",
+                **webhook_conn_extra(),
+            },
         }
     try:
         state = emulator_state(base_url) if base_url else {}
@@ -163,7 +207,8 @@ def main() -> int:
         airflow(["pools", "set", "wistia_api", "4", "Shares one Wistia account's rate limit"], env)
         if args.real:
             return run_examples(env, base_url, real=True) | clean_real_account(conn)
-        return run_examples(env, base_url)
+        code = 0 if args.webhooks_only else run_examples(env, base_url)
+        return code | run_webhook_demo(env, base_url, DEMO_TOKEN, DEMO_HOME, ROOT)
     finally:
         if emulator is not None:
             emulator.stop()
@@ -179,6 +224,7 @@ DEMO_RUNS: list[tuple[str, dict[str, Any]]] = [
         {"customer_name": "Acme Corp", "reviewer_emails": ["ana@acme.test", "bo@acme.test"]},
     ),
     ("wistia_new_media_reactor", {}),
+    ("wistia_library_upkeep", {"archive_after_days": 14, "tag": "featured"}),
 ]
 
 
@@ -212,6 +258,7 @@ def run_examples(env: dict[str, str], base_url: str, real: bool = False) -> int:
             medias = emulator_state(base_url).get("medias", [])
             conf = {"media_ids": [m["hashed_id"] for m in medias[:2]]}
         before = emulator_state(base_url) if base_url else {}
+        extras_before = emulator_state(base_url, "extras") if base_url else {}
         calls_before = request_count(base_url) if base_url else 0
         started = time.monotonic()
         log_file = DEMO_HOME / "logs" / f"{dag_id}.log"
@@ -220,7 +267,15 @@ def run_examples(env: dict[str, str], base_url: str, real: bool = False) -> int:
         _say(f"\n{dag_id}: {state} in {time.monotonic() - started:.1f} s (log: {log_file.relative_to(ROOT)})")
         if base_url:
             _say(api_calls(base_url, calls_before))
-            _say(summarize(before, emulator_state(base_url)))
+            after = emulator_state(base_url)
+            _say(summarize(before, after))
+            if dag_id == "wistia_library_upkeep":
+                extras_after = emulator_state(base_url, "extras")
+                _say(
+                    library_changes(
+                        {"state": before, "extras": extras_before}, {"state": after, "extras": extras_after}
+                    )
+                )
         if dag_id == "wistia_nightly_stats_export" and stats_file.exists():
             lines = stats_file.read_text().splitlines()
             _say(f"    exported {len(lines) - 1} rows to {stats_file.relative_to(ROOT)}; first lines:")

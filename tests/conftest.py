@@ -80,7 +80,10 @@ def emulator_server(wistia_emulator_server: WistiaEmulator) -> WistiaEmulator:
 @pytest.fixture
 def emulator(wistia_emulator: WistiaEmulator, wistia_connection: str) -> WistiaEmulator:
     """A clean emulator, with ``wistia_default`` pointing at it."""
+    from airflow_provider_wistia.hooks.endpoints_media_jobs import reset_move_limiters
+
     wistia_emulator.configure(rate_limit_per_minute=100_000)
+    reset_move_limiters()  # the hook's move window is process-wide: a fresh emulator starts it afresh
     return wistia_emulator
 
 

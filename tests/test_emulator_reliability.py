@@ -362,4 +362,4 @@ def test_request_log(emu: WistiaEmulator, session: requests.Session) -> None:
     assert (rec.method, rec.path, rec.status) == ("GET", "/v1/medias.json", 200)
     assert rec.query == {"per_page": "100", "page": "2"}
     assert rec.raw_path == "/v1/medias.json?per_page=100&page=2"
-    assert rec.headers["Authorization"] == f"Bearer {TOKEN}" and rec.timestamp <= time.time()
+    assert rec.headers["Authorization"] == "Bearer <redacted>" and rec.timestamp <= time.time()

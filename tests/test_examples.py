@@ -133,3 +133,39 @@ def test_new_media_reactor(run_dag, demo_account: WistiaEmulator) -> None:
     assert xcom(run, "describe_new_media", map_index=0)["hashed_id"] == media["hashed_id"]
     watcher = example.NEW_MEDIA.watchers[0]
     assert type(watcher.trigger).__name__ == "WistiaNewMediaEventTrigger"
+
+
+def test_library_upkeep(run_dag, demo_account: WistiaEmulator) -> None:
+    import wistia_library_upkeep as example
+
+    videos = [m for m in demo_account.list_medias() if m["type"] == "Video"]  # before the run changes them
+    run = run_dag(example.dag, {"archive_after_days": 14, "tag": "featured", "player_color": "00aa55"})
+    assert run.state == "success", task_states(run)
+    featured = xcom(run, "pick_featured_video")
+    newest = max((m for m in videos if m["status"] == "ready"), key=lambda m: m["created"])
+    assert featured == newest["hashed_id"]
+    tracks = {c["language"]: c["text"] for c in demo_account.content.get_captions(featured)}
+    assert "Welcome to featured." in tracks["eng"]
+    player = demo_account.content.customizations[featured]
+    assert player["playerColor"] == "00aa55" and player["plugin"]["captions-v1"]["onByDefault"] == "true"
+    tags = {t["name"] for t in demo_account.get_media(featured)["tags"]}
+    assert "featured" in tags and any(t.startswith("featured-") for t in tags)
+    (archived,) = xcom(run, "pick_stale_video")
+    oldest = min((m for m in videos if m["hashed_id"] != featured), key=lambda m: m["updated"])
+    assert archived == oldest["hashed_id"] and demo_account.get_media(archived)["archived"] is True
+
+    again = run_dag(example.dag, {"archive_after_days": 100_000})  # a rerun: nothing stale, nothing fails
+    assert again.state == "success", task_states(again)
+    assert task_states(again)["archive_stale_video"] == "skipped"
+
+
+def test_webhook_media_ready_copies_into_the_review_project(run_dag, demo_account: WistiaEmulator) -> None:
+    import wistia_webhook_media_ready as example
+
+    media = next(m for m in demo_account.list_medias() if m["type"] == "Video")
+    run = run_dag(example.dag, {"media_ids": [media["hashed_id"]], "review_project": "Webhook review"})
+    assert run.state == "success", task_states(run)
+    (review,) = _projects_named(demo_account, "Webhook review")
+    assert [m["name"] for m in demo_account.list_medias(project_id=review["hashedId"])] == [media["name"]]
+    (asset,) = example.dag.timetable.asset_condition.objects
+    assert asset.uri == "wistia://wistia_default/media.ready"

@@ -142,7 +142,7 @@ def test_upload_file_is_streamed_and_url_import(hook: WistiaHook, emulator: Wist
     original = [a for a in stored.get("assets", []) if a.get("type") == "OriginalFile"]
     assert original[0]["fileSize"] == 600_000  # every byte arrived, streamed in chunks
     upload_call = [r for r in emulator.requests if r.path == "/"][-1]
-    assert upload_call.headers.get("Authorization") == f"Bearer {TOKEN}"
+    assert upload_call.headers.get("Authorization") == "Bearer <redacted>"  # the log never keeps a token
     assert TOKEN not in upload_call.raw_path
 
     imported = hook.upload_media(url="https://example.com/videos/launch.mp4", project_id=pid)

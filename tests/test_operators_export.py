@@ -13,6 +13,7 @@ import signal
 import subprocess
 import sys
 import time
+from datetime import datetime, timezone
 from pathlib import Path
 
 import wistia_test_ops_export
@@ -78,8 +79,11 @@ def test_export_exact_rows_csv_and_jsonl(run_dag, emulator, tmp_path, caplog) ->
         "path": f"file://{out}/stats.csv",
         "rows": 303,
         "skipped_non_video": len(non_videos) + 1,  # + the video Wistia refused stats for
-        # account (for the total) + 4 pages of 100 + one stats request per video
-        "requests": 1 + 4 + videos,
+        # account (for the total) + 4 pages of 100 + one stats request per video + 4 pages again
+        # at the end (medias deleted during the export are left out)
+        "requests": 1 + 4 + videos + 4,
+        "deleted_during_export": 1,  # the video whose stats answered 404
+        "stats_errors": [],
     }
 
     lines = (out / "other.jsonl").read_text(encoding="utf-8").splitlines()
@@ -90,7 +94,8 @@ def test_export_exact_rows_csv_and_jsonl(run_dag, emulator, tmp_path, caplog) ->
         expected = expected_row(emulator, record["hashed_id"], with_stats=record["type"] == "Video")
         assert str(record["plays"] if record["plays"] is not None else "") == expected["plays"]
     assert records[-1] == {"plays": None, "hashed_id": extra[-1], "type": "Image"}
-    assert xcom(dr, "export_jsonl")["requests"] == 1 + 1 + 3  # project, one page, three videos
+    # project, one page, three videos, the page again at the end
+    assert xcom(dr, "export_jsonl")["requests"] == 1 + 1 + 3 + 1
 
     # Atomic and tidy: only the two finished files remain, no checkpoint or temporary file.
     assert sorted(p.name for p in out.iterdir()) == ["other.jsonl", "stats.csv"]
@@ -179,12 +184,16 @@ def test_export_under_a_low_rate_limit(run_dag, emulator, set_connection, tmp_pa
     result = xcom(dr, "export")  # ...and none of that reached the task
     assert result["rows"] == 90 and result["skipped_non_video"] == 0
     assert [r["hashed_id"] for r in read_csv(destination)] == seeded
-    assert result["requests"] == emulator.request_count == 1 + 1 + 90 + emulator.rate_limited_count
+    # account, one page, 90 stats, the page again at the end, and the refused ones
+    assert result["requests"] == emulator.request_count == 1 + 1 + 90 + 1 + emulator.rate_limited_count
 
 
-def _write_checkpoint(partial: Path, scope: dict, parts: list[list[dict]]) -> None:
+def _write_checkpoint(
+    partial: Path, scope: dict, parts: list[list[dict]], started: str | None = None
+) -> None:
     partial.mkdir()
-    manifest = {"version": 1, "destination": "x", "scope": scope, "started": "2026-01-01T00:00:00+00:00"}
+    started = started or datetime.now(timezone.utc).isoformat(timespec="seconds")
+    manifest = {"version": 1, "destination": "x", "scope": scope, "started": started}
     (partial / "checkpoint.json").write_text(json.dumps(manifest))
     for number, rows in enumerate(parts, 1):
         lines = [json.dumps({"row": {**row, "exported_at": "then"}, "non_video": False}) for row in rows]
@@ -215,4 +224,4 @@ def test_checkpoint_of_another_scope_is_discarded_and_duplicates_are_dropped(
     assert sorted(r["hashed_id"] for r in records) == sorted(ids)
     assert [r["plays"] for r in records[:2]] == [-1, -2]
     assert sorted(stats_requests(emulator, mark)) == sorted(f"/v1/medias/{h}/stats.json" for h in ids[2:])
-    assert result["rows"] == 5 and result["requests"] == 1 + 1 + 3
+    assert result["rows"] == 5 and result["requests"] == 1 + 1 + 3 + 1

@@ -51,6 +51,7 @@ def test_example_dags_parse_without_errors_connections_or_network(monkeypatch: p
         "wistia_stats_summary",
         "wistia_event_driven_project_setup",
         "wistia_new_media_reactor",
+        "wistia_webhook_media_ready",
     } <= set(bag.dag_ids)
     fan_out = [task for dag in bag.dags.values() for task in dag.tasks if "Mapped" in type(task).__name__]
     wistia_fan_out = [task for task in fan_out if task.task_type.startswith("Wistia")]

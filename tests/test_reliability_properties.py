@@ -65,7 +65,10 @@ def test_pager_yields_every_item_exactly_once(
     assert set(counts) == set(seeded) and set(counts.values()) <= {1}
     pages = math.ceil((total + 1) / per_page)  # a short page ends the list, maybe an empty one
     log = emulator_server.requests
-    assert {r.query["page"] for r in log} == {str(page) for page in range(1, pages + 1)}
+    # Cursor paging: the first page by cursor[enabled], each next one after the last cursor seen.
+    assert all("page" not in r.query for r in log)
+    assert {r.query.get("cursor[enabled]") for r in log if "cursor[after]" not in r.query} == {"1"}
+    assert len({r.query["cursor[after]"] for r in log if "cursor[after]" in r.query}) == pages - 1
     assert {r.query["per_page"] for r in log} == {str(per_page)}
     if not faulty:
         assert len(log) == pages  # ceil((N + 1) / 100) at the default page size

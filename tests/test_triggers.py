@@ -11,7 +11,6 @@ from typing import Any
 
 import pytest
 from airflow.triggers.base import BaseTrigger
-from conftest import TOKEN
 
 from airflow_provider_wistia._compat import AirflowSensorTimeout
 from airflow_provider_wistia.emulator import WistiaEmulator
@@ -152,7 +151,7 @@ def test_retries_a_burst_of_503_with_retry_after(emulator: WistiaEmulator, set_c
     statuses = [r.status for r in emulator.requests if r.path == f"/v1/medias/{media}.json"]
     assert statuses == [503] * 6 + [200]
     assert emulator.faults_injected == {"rate_limit": 6}
-    assert all(r.headers.get("Authorization") == f"Bearer {TOKEN}" for r in emulator.requests)
+    assert all(r.headers.get("Authorization") == "Bearer <redacted>" for r in emulator.requests)
 
 
 def test_retries_connection_errors(emulator: WistiaEmulator, set_connection) -> None:

@@ -130,7 +130,9 @@ def test_loopback_detection(host, loopback: bool) -> None:
 def test_settings_defaults_and_repr_hides_token() -> None:
     s = settings_from_connection("c", host=None, port=None, password="secret-token", extra={})
     assert s.base_url == "https://api.wistia.com" and s.auth_type == "bearer"
-    assert s.rate_limit_per_minute == 600 and s.timeout == 30 and s.max_retries == 5
+    assert (
+        s.rate_limit_per_minute == 600 and s.timeout == 30 and s.upload_timeout == 3600 and s.max_retries == 5
+    )
     assert s.upload_url == "https://upload.wistia.com/" and s.oembed_url == "https://fast.wistia.com/oembed"
     assert s.method_override is False
     assert "secret-token" not in repr(s)
@@ -152,11 +154,13 @@ def test_provider_info_registers_connection_type() -> None:
         "auth_type",
         "rate_limit_per_minute",
         "timeout",
+        "upload_timeout",
         "max_retries",
         "retry_backoff",
         "upload_url",
         "oembed_url",
         "method_override",
+        "webhook_secret",
     } <= set(conn["conn-fields"])
 
 

@@ -24,6 +24,8 @@ Behaviour worth knowing:
 * Lifecycle: a queued media moves ``queued -> processing -> ready`` one step per
   ``polls_per_step`` reads through ``GET /v1/medias/<id>`` (the read that completes a step
   already shows the new status); ``script_media_lifecycle`` forces another path.
+* Webhooks: a registered webhook receives signed media lifecycle events, retried with
+  back-off (see :mod:`.webhooks`).
 * Admin API under ``/__emulator__/`` (see :mod:`.admin`); CLI: ``python -m
   airflow_provider_wistia.emulator --port 0``.
 """

@@ -48,6 +48,9 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="omit media 'tags'/'subfolder' (for strict pre-2024 clients such as wystia 1.2)",
     )
+    parser.add_argument("--webhook-url", default=None, help="POST signed media events here (as Wistia)")
+    parser.add_argument("--webhook-secret", default=None, help="the webhook's secret (HMAC-SHA256 key)")
+    parser.add_argument("--webhook-events", default="", help="comma-separated event types (default: all)")
     return parser
 
 
@@ -72,6 +75,16 @@ def main(argv: list[str] | None = None) -> int:
     )
     if args.seed == "demo":
         emu.seed_demo()
+    if bool(args.webhook_url) != bool(args.webhook_secret):
+        print("--webhook-url and --webhook-secret go together", file=sys.stderr)
+        return 2
+    if args.webhook_url:
+        events = [e.strip() for e in args.webhook_events.split(",") if e.strip()]
+        try:
+            emu.register_webhook(args.webhook_url, args.webhook_secret, events or None)
+        except ValueError as exc:
+            print(f"bad webhook: {exc}", file=sys.stderr)
+            return 2
     if args.fault_rate > 0:
         emu.set_random_faults(args.fault_rate, kinds, seed=args.fault_seed)
     stop = threading.Event()

@@ -7,6 +7,8 @@ the emulator. Admin requests are not authenticated, rate limited, faulted or log
 Method      Path                                         Body / result
 ==========  ===========================================  ==================================
 GET         /__emulator__/state                          projects, medias, sharings (by project)
+GET         /__emulator__/extras                         captions, customizations, tags, subfolders,
+                                                         channels, jobs, charges... (newer v1 state)
 GET         /__emulator__/stats                          request/rate-limit/fault counters
 GET         /__emulator__/requests?limit=N               the last N recorded requests
 POST        /__emulator__/reset                          wipe state, faults and logs
@@ -22,6 +24,9 @@ POST        /__emulator__/config                         configure() kwargs
 POST        /__emulator__/medias/<id>/lifecycle          {"statuses": [...]}
 POST        /__emulator__/medias/<id>/status             {"status": "ready"}
 POST        /__emulator__/medias/<id>/stats              set_media_stats() kwargs
+POST        /__emulator__/webhooks                       {"url", "secret", "events"}: signed deliveries
+GET/DELETE  /__emulator__/webhooks                       list (never the secrets) / remove all
+GET         /__emulator__/webhooks/deliveries            every delivery attempt and its status
 ==========  ===========================================  ==================================
 """
 
@@ -33,6 +38,7 @@ from dataclasses import asdict
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs
 
+from . import webhooks
 from .common import ApiError, Response, parse_int
 
 if TYPE_CHECKING:
@@ -67,8 +73,12 @@ def _call(func: Any, **kwargs: Any) -> Any:
 def handle(emu: WistiaEmulator, method: str, path: str, query: str, raw: bytes) -> Response:
     """Serve one admin request."""
     route = path.rstrip("/")
+    if route.startswith("/__emulator__/webhooks"):
+        return webhooks.handle_admin(emu.webhooks, method, route, _json(raw) if method == "POST" else {})
     if method == "GET" and route == "/__emulator__/state":
         return Response(body=emu.snapshot())
+    if method == "GET" and route == "/__emulator__/extras":
+        return Response(body=emu.snapshot_v1_extras())
     if method == "GET" and route == "/__emulator__/stats":
         return Response(body=emu.stats())
     if method == "GET" and route == "/__emulator__/requests":

@@ -13,9 +13,14 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlparse
+from urllib.parse import unquote, urlparse
 
+from .analytics import AnalyticsApi
+from .catalog import CatalogApi
 from .common import ApiError, BadRequestError, Params, Response, media_not_found, paging, parse_int
+from .cursor import cursor_paging
+from .jobs import JobsApi
+from .media_content import CAPTION_SHOW, TEXT_FORMATS, MediaContentApi
 from .models import media_stats_json, stats_api_media_json
 from .state import Store
 
@@ -25,6 +30,9 @@ class Call:
     method: str
     params: Params
     base: str
+    body_kind: str = "none"  # none, json, form or multipart
+    json_body: Any = None
+    fmt: str = "json"  # the path's extension: json, xml, or srt/vtt/txt where an endpoint serves it
 
     def sort(self) -> tuple[str | None, bool]:
         sort_by = self.params.get_str("sort_by") or None
@@ -41,6 +49,10 @@ class DataApi:
 
     def __init__(self, store: Store) -> None:
         self.store = store
+        self.jobs = JobsApi(store)
+        self.catalog = CatalogApi(store)
+        self.content = MediaContentApi(store, self.jobs)
+        self.analytics = AnalyticsApi(store)
         table: list[tuple[str, dict[str, Handler]]] = [
             (r"projects", {"GET": self.projects_list, "POST": self.project_create}),
             (
@@ -65,13 +77,20 @@ class DataApi:
             (rf"stats/projects/{_HID}", {"GET": self.stats_project}),
             (rf"stats/medias/{_HID}", {"GET": self.stats_media}),
         ]
+        # The newer endpoint groups go first: "medias/archive" must not be read as "medias/<id>".
+        groups = (self.jobs, self.catalog, self.content, self.analytics)
+        table = [route for group in groups for route in group.routes()] + table
         self.routes = [(re.compile(f"^{pattern}$"), methods) for pattern, methods in table]
+
+    def accepts_format(self, path: str, fmt: str) -> bool:
+        """JSON and XML everywhere; SRT, VTT and plain text for a caption track (Captions#show)."""
+        return fmt in ("json", "xml") or (fmt in TEXT_FORMATS and CAPTION_SHOW.match(path) is not None)
 
     def resolve(self, path: str) -> tuple[dict[str, Handler], tuple[str, ...]] | None:
         for pattern, methods in self.routes:
             match = pattern.match(path)
-            if match:
-                return methods, match.groups()
+            if match:  # percent-decoded: a tag name or a domain may need escaping in the path
+                return methods, tuple(unquote(group) for group in match.groups())
         return None
 
     # -- projects --------------------------------------------------------------------------
@@ -168,7 +187,7 @@ class DataApi:
         if single:
             hashed_ids = [*hashed_ids, single] if hashed_ids else [single]
         body = self.store.list_medias(
-            paging(p),
+            cursor_paging(p, sort_by) or paging(p),
             project_id=p.get_str("project_id") or None,
             name=p.get_str("name"),
             media_type=p.get_str("type") or None,
@@ -176,6 +195,7 @@ class DataApi:
             archived=p.get_bool("archived"),
             sort_by=sort_by,
             asc=asc,
+            tags=p.get_list("tags") or None,
         )
         return Response(body=body, xml_root="medias")
 
@@ -184,12 +204,23 @@ class DataApi:
 
     def media_update(self, call: Call, hid: str) -> Response:
         p = call.params
-        body = self.store.update_media(
-            hid,
-            p.get_str("name", "media[name]"),
-            p.get_str("description", "media[description]"),
-            p.get_str("new_still_media_id", "media[new_still_media_id]"),
-        )
+        tags: list[str] | None = None  # "tags" replaces the media's tags, an empty list removes them all
+        if isinstance(call.json_body, dict) and isinstance(call.json_body.get("tags"), list):
+            tags = [str(tag) for tag in call.json_body["tags"]]
+        elif "tags[]" in p or "tags" in p:
+            tags = p.get_list("tags")
+        with self.store.lock:
+            body = self.store.update_media(
+                hid,
+                p.get_str("name", "media[name]"),
+                p.get_str("description", "media[description]"),
+                p.get_str("new_still_media_id", "media[new_still_media_id]"),
+            )
+            rec = self.store.media(hid)
+            if tags is not None:
+                rec.tags = list(dict.fromkeys(tags))
+                self.catalog.ensure_tags(rec.tags)
+            body["tags"] = [{"name": tag} for tag in rec.tags]
         return Response(body=body, xml_root="media")
 
     def media_delete(self, call: Call, hid: str) -> Response:
@@ -217,7 +248,7 @@ class DataApi:
                 "mediaCount": len(store.medias),
                 "videoLimit": 100_000,
                 "projectCount": len(store.projects),
-                "channelCount": 0,
+                "channelCount": len(self.catalog.channels),
             }
         return Response(body=body, xml_root="account")
 

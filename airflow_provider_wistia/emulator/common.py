@@ -11,7 +11,7 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, urlencode
 
 ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyz"
 MEDIA_STATUSES = ("queued", "processing", "ready", "failed")
@@ -191,13 +191,42 @@ def paging(params: Params, default: int = 100, maximum: int = 100) -> Paging:
     return Paging(page, min(per_page, maximum))
 
 
+# Never kept in the request log nor served by the admin API: the token travels in these.
+SECRET_HEADERS = frozenset({"authorization", "proxy-authorization", "cookie"})
+SECRET_PARAMS = frozenset({"access_token", "api_password", "token", "password"})
+REDACTED = "<redacted>"
+
+
+def redact_headers(headers: Iterable[tuple[str, str]]) -> dict[str, str]:
+    """Request headers with every credential replaced by ``<redacted>`` (an auth scheme is kept)."""
+    out = {}
+    for name, value in headers:
+        if name.lower() in SECRET_HEADERS:
+            scheme, _, rest = value.strip().partition(" ")
+            value = f"{scheme} {REDACTED}" if rest and name.lower() != "cookie" else REDACTED
+        out[name] = value
+    return out
+
+
+def redact_target(target: str) -> str:
+    """A request target (path and query) with the values of token parameters redacted."""
+    path, sep, query = target.partition("?")
+    pairs = parse_qsl(query, keep_blank_values=True)
+    if not any(key.lower() in SECRET_PARAMS for key, _ in pairs):
+        return target
+    kept = [(key, REDACTED if key.lower() in SECRET_PARAMS else value) for key, value in pairs]
+    return path + sep + urlencode(kept, safe="[]<>")
+
+
 @dataclass(frozen=True)
 class RecordedRequest:
     """One request the emulator received (admin requests excluded).
 
     ``path`` is the URL path without the query string, ``query`` the query parameters
     (last value per key), ``raw_path`` the request-line target including the query
-    string, ``status`` the status answered (0 when the connection was dropped).
+    string, ``status`` the status answered (0 when the connection was dropped). Credentials
+    are redacted before a request is recorded (``Authorization: Bearer <redacted>``, token
+    query parameters): the log and the admin API never hold a token.
     """
 
     method: str

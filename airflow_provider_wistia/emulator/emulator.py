@@ -9,15 +9,17 @@ from __future__ import annotations
 
 import threading
 from collections import deque
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from .api import DataApi
 from .common import BadRequestError, NotFoundError, RecordedRequest
 from .faults import DEFAULT_RANDOM_KINDS, FaultInjector, RateLimiter
+from .jobs import check_job_lifecycle
 from .models import media_type_for
-from .seed import seed_demo, seed_medias
+from .seed import seed_demo, seed_demo_extras, seed_medias
 from .state import Store
+from .webhooks import WebhookSender
 
 REQUEST_LOG_SIZE = 100_000
 
@@ -44,9 +46,18 @@ class WistiaEmulator:
         self.store = Store(account_name, polls_per_step)
         self.store.newer_media_fields = newer_media_fields
         self.api = DataApi(self.store)
+        self.jobs = self.api.jobs  # background jobs: get(), script(), finish_all(), lifecycle
+        self.catalog = self.api.catalog  # tags, subfolders, channels (create_channel), domains, tokens
+        self.content = self.api.content  # captions, customizations, localizations, charges
+        self.analytics = self.api.analytics  # visitors and events: add_visitor(), add_event()
+        self.webhooks = WebhookSender(self.store)
+        self.store.media_listener = self.webhooks.on_media_event
         self.faults = FaultInjector()
         self.limiter = RateLimiter(rate_limit_per_minute, rate_limit_window_seconds)
         self._log: deque[RecordedRequest] = deque(maxlen=REQUEST_LOG_SIZE)
+        # Called with each request as it is recorded (after it was processed, before it is
+        # answered): lets a test change the account between two requests of a client.
+        self.request_observers: list[Callable[[RecordedRequest], None]] = []
         self._counter_lock = threading.Lock()
         self._request_count = 0
         self._rate_limited_count = 0
@@ -76,6 +87,7 @@ class WistiaEmulator:
         if server is None:
             return
         server.shutdown()
+        self.webhooks.stop()
         server.close_all_connections()
         server.server_close()
         if self._thread is not None:
@@ -122,10 +134,23 @@ class WistiaEmulator:
         tokens: Iterable[str] | None = None,
         account_name: str | None = None,
         newer_media_fields: bool | None = None,
+        job_lifecycle: list[str] | None = None,
+        move_limit: int | None = None,
+        move_window_seconds: float | None = None,
     ) -> None:
         """Change settings at run time. ``newer_media_fields=False`` drops the media ``tags`` and
-        ``subfolder`` keys, for clients with strict parsers written before Wistia added them
-        (wystia 1.2.2 in its default ``RAISE_ON_UNKNOWN_KEY`` mode)."""
+        ``subfolder`` keys and the caption ``id``, for clients with strict parsers written before
+        Wistia added them (wystia 1.2.2 in its default ``RAISE_ON_UNKNOWN_KEY`` mode).
+        ``job_lifecycle`` is the statuses new background jobs go through (default queued, started,
+        finished); ``move_limit``/``move_window_seconds`` set ``PUT /medias/move``'s own throttle
+        (default 10 requests in 300 s)."""
+        if job_lifecycle is not None:
+            check_job_lifecycle(list(job_lifecycle))
+            self.jobs.lifecycle = list(job_lifecycle)
+        if move_limit is not None:
+            self.jobs.move_limit = max(1, int(move_limit))
+        if move_window_seconds is not None:
+            self.jobs.move_window_seconds = float(move_window_seconds)
         if newer_media_fields is not None:
             self.store.newer_media_fields = bool(newer_media_fields)
         if rate_limit_status is not None:
@@ -151,12 +176,17 @@ class WistiaEmulator:
             "polls_per_step": self.store.polls_per_step,
             "account_name": self.store.account_name,
             "newer_media_fields": self.store.newer_media_fields,
+            "job_lifecycle": list(self.jobs.lifecycle),
+            "move_limit": self.jobs.move_limit,
+            "move_window_seconds": self.jobs.move_window_seconds,
             "token_count": len(self.tokens),
         }
 
     def reset(self) -> None:
-        """Wipe all state, faults, counters and the request log (configuration is kept)."""
+        """Wipe all state, faults, counters, the request log and its observers (configuration is kept)."""
+        self.request_observers.clear()
         self.store.reset()
+        self.webhooks.reset_log()
         self.faults.clear()
         self.faults.reset_counts()
         self.limiter.reset()
@@ -237,8 +267,16 @@ class WistiaEmulator:
         return seed_medias(self.store, count, project_id, non_video_every)
 
     def seed_demo(self) -> dict[str, Any]:
-        """A small demo account (see :func:`seed.seed_demo`); returns the created ids."""
-        return seed_demo(self.store)
+        """A small demo account (see :func:`seed.seed_demo` and :func:`seed.seed_demo_extras`):
+        projects, medias, a sharing, captions, a customized player, tags, a subfolder, a channel,
+        an allowed domain, visitors and viewing events. Returns the created ids."""
+        ids = seed_demo(self.store)
+        ids.update(seed_demo_extras(self.api, ids))
+        return ids
+
+    def register_webhook(self, url: str, secret: str, events: list[str] | None = None) -> dict[str, Any]:
+        """POST signed media lifecycle events (default: all of them) to ``url``, as Wistia does."""
+        return self.webhooks.register(url, secret, events)
 
     @staticmethod
     def _or_none(func: Any, *args: Any) -> Any:
@@ -311,6 +349,30 @@ class WistiaEmulator:
                 "sharings": {p["hashedId"]: self.store.list_sharings(p["hashedId"]) for p in projects},
             }
 
+    def snapshot_v1_extras(self) -> dict[str, Any]:
+        """The newer v1 state: captions and customizations (by media), tags, subfolders (by
+        project), channels, episodes, allowed domains, background jobs, charges, and counts of
+        visitors and events (served by ``GET /__emulator__/extras``)."""
+        store, content, catalog = self.store, self.content, self.catalog
+        with store.lock:
+            return {
+                "captions": {
+                    hid: content.get_captions(hid) for hid in content.captions if content.captions[hid]
+                },
+                "customizations": {hid: dict(c) for hid, c in content.customizations.items()},
+                "tags": catalog.list_tags(),
+                "subfolders": {
+                    p.hashed_id: list(p.subfolders.values()) for p in store.projects.values() if p.subfolders
+                },
+                "channels": [catalog.channel_json(c) for c in catalog.channels.values()],
+                "channel_episodes": [catalog._public_episode(e) for e in catalog.episodes.values()],
+                "allowed_domains": sorted(catalog.allowed_domains),
+                "background_jobs": [dict(job.to_json(), kind=job.kind) for job in self.jobs.jobs.values()],
+                "charges": [dict(charge) for charge in content.charges],
+                "visitor_count": len(self.analytics.visitors),
+                "event_count": len(self.analytics.events),
+            }
+
     # -- faults ----------------------------------------------------------------------------
     def add_fault(
         self,
@@ -355,6 +417,8 @@ class WistiaEmulator:
     def _record(self, request: RecordedRequest) -> None:
         with self._counter_lock:
             self._log.append(request)
+        for observer in list(self.request_observers):
+            observer(request)
 
     @property
     def requests(self) -> list[RecordedRequest]:

@@ -70,6 +70,7 @@ class ProjectRec:
     updated: float
     admin_email: str | None = None
     medias: dict[str, None] = field(default_factory=dict)  # ordered set of media hashed ids
+    subfolders: dict[str, dict[str, Any]] = field(default_factory=dict)  # hashed id -> subfolder JSON
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -143,6 +144,8 @@ class MediaRec:
     contact_id: int | None = None
     fixed_duration: float | None = None
     stats_override: dict[str, Any] = field(default_factory=dict)
+    tags: list[str] = field(default_factory=list)
+    subfolder_hid: str | None = None
     _base_stats: dict[str, int] | None = None
     _natural_duration: float | None = None
 
@@ -253,8 +256,9 @@ class MediaRec:
         out["project"] = project.ref() if project is not None else None
         out["assets"] = self.assets()
         if newer_fields:
-            out["tags"] = []
-            out["subfolder"] = None
+            out["tags"] = [{"name": tag} for tag in self.tags]
+            subfolder = project.subfolders.get(self.subfolder_hid or "") if project is not None else None
+            out["subfolder"] = dict(subfolder) if subfolder is not None else None
         return out
 
     # -- statistics -------------------------------------------------------------------------

@@ -34,6 +34,8 @@ from .common import (
     Params,
     RecordedRequest,
     Response,
+    redact_headers,
+    redact_target,
 )
 from .faults import Fault
 from .multipart import BodyReader, FilePart, parse_multipart
@@ -103,6 +105,8 @@ class RequestHandler(BaseHTTPRequestHandler):
     timeout = 300
     server: EmulatorServer
     files: list[FilePart]
+    body_kind = "none"  # what the request body was: none, json, form or multipart
+    json_body: Any = None  # the decoded JSON body, for endpoints that take one whole
     _logged = True
 
     # -- connection plumbing ---------------------------------------------------------------
@@ -198,16 +202,17 @@ class RequestHandler(BaseHTTPRequestHandler):
         if self._logged:
             return
         self._logged = True
-        parts = urlsplit(self.path)
+        target = redact_target(self.path)
+        parts = urlsplit(target)
         self.server.emulator._record(
             RecordedRequest(
                 self.command,
                 parts.path or "/",
                 Params.from_query(parts.query).last_values(),
-                dict(self.headers.items()),
+                redact_headers(self.headers.items()),
                 status,
                 time.time(),
-                self.path,
+                target,
             )
         )
 
@@ -240,7 +245,9 @@ class RequestHandler(BaseHTTPRequestHandler):
         """(query params, body params); parse errors are raised after the body was drained."""
         ctype = (self.headers.get("Content-Type") or "").lower()
         body = Params()
+        self.body_kind, self.json_body = "none", None
         if ctype.startswith("multipart/form-data"):
+            self.body_kind = "multipart"
             boundary = self.headers.get_param("boundary", header="Content-Type")
             if not isinstance(boundary, str) or not boundary:
                 reader.drain()
@@ -258,11 +265,14 @@ class RequestHandler(BaseHTTPRequestHandler):
         if raw.strip():
             if "json" in ctype or (not ctype and raw.lstrip()[:1] in (b"{", b"[")):
                 try:
-                    body.add_json(json.loads(raw))
+                    self.json_body = json.loads(raw)
                 except (ValueError, UnicodeDecodeError) as exc:
                     raise ApiError(400, {"error": "Request body is not valid JSON."}) from exc
+                body.add_json(self.json_body)
+                self.body_kind = "json"
             else:
                 body.add_query(raw.decode("utf-8", "replace"))
+                self.body_kind = "form"
         return Params.from_query(query), body
 
     def _admit(
@@ -316,7 +326,7 @@ class RequestHandler(BaseHTTPRequestHandler):
         fmt = "json"
         head, _, last = rel.rpartition("/")
         if "." in last:
-            last, _, ext = last.partition(".")
+            last, _, ext = last.rpartition(".")  # "example.com.json": the domain, then the format
             rel = f"{head}/{last}" if head else last
             fmt = ext.lower()
         parse_error: ApiError | None = None
@@ -325,13 +335,13 @@ class RequestHandler(BaseHTTPRequestHandler):
             params.merge_under(qparams)
         except ApiError as exc:
             parse_error, params = exc, Params.from_query(query)
-        if fmt not in ("json", "xml"):
+        if not emu.api.accepts_format(rel, fmt):
             return Response(406, {"error": f"Unsupported format '{fmt}'."}), "json"
         token = header_token(self.headers.get("Authorization"))
         if token is None or token not in emu.tokens:
             return Response(401, UNAUTHORIZED, xml_root="hash"), fmt
         method = self.command
-        override = (params.get_str("_method") or "").upper()
+        override = (params.get_str("_method") or self.headers.get("X-HTTP-Method-Override") or "").upper()
         if method == "POST" and override in ("PUT", "DELETE", "PATCH"):
             method = override
         if method == "PATCH":
@@ -350,7 +360,8 @@ class RequestHandler(BaseHTTPRequestHandler):
         else:
             handler = resolved[0]["GET" if method == "HEAD" else method]
             try:
-                resp = handler(Call(method, params, self._base()), *resolved[1])
+                call = Call(method, params, self._base(), self.body_kind, self.json_body, fmt)
+                resp = handler(call, *resolved[1])
             except ApiError as exc:
                 resp = error_response(exc)
         return self._after(fault, resp), fmt

@@ -23,6 +23,7 @@ from .common import (
     media_not_found,
     project_not_found,
 )
+from .cursor import CursorPaging
 from .models import MEDIA_TYPES, MediaRec, ProjectRec, SharingRec, lifecycle_from
 
 _PROJECT_SORT: dict[str, Callable[[ProjectRec], Any]] = {
@@ -57,10 +58,21 @@ class Store:
         self.polls_per_step = polls_per_step
         self.newer_media_fields = True
         self._rng = random.Random()
+        self._reset_hooks: list[Callable[[], None]] = []
+        # Called (under the lock) on each media lifecycle change: see emulator/webhooks.py.
+        self.media_listener: Callable[[str, MediaRec, dict[str, Any] | None], None] | None = None
         self.reset()
+
+    def on_reset(self, hook: Callable[[], None]) -> None:
+        """Also call ``hook`` (under the lock) whenever the store is wiped: state kept elsewhere."""
+        self._reset_hooks.append(hook)
+        with self.lock:
+            hook()
 
     def reset(self) -> None:
         with self.lock:
+            for hook in self._reset_hooks:
+                hook()
             self.projects: dict[str, ProjectRec] = {}
             self.medias: dict[str, MediaRec] = {}
             self.sharings: dict[str, dict[int, SharingRec]] = {}
@@ -71,10 +83,24 @@ class Store:
             self._next = {"project": 1, "media": 1, "sharing": 1, "contact": 1}
 
     # -- helpers ---------------------------------------------------------------------------
+    def _emit(self, event_type: str, media: MediaRec, previous: dict[str, Any] | None = None) -> None:
+        if self.media_listener is not None:
+            self.media_listener(event_type, media, previous)
+
     def _new_id(self, kind: str) -> int:
-        value = self._next[kind]
+        value = self._next.setdefault(kind, 1)
         self._next[kind] = value + 1
         return value
+
+    def new_id(self, kind: str) -> int:
+        """The next numeric id of ``kind`` (any name: jobs, subfolders, channels... count apart)."""
+        with self.lock:
+            return self._new_id(kind)
+
+    def new_hid(self) -> str:
+        """A fresh 10-character hashed id, unique across everything in the store."""
+        with self.lock:
+            return self._new_hid()
 
     def _new_hid(self) -> str:
         while True:
@@ -310,6 +336,7 @@ class Store:
         self.medias[rec.hashed_id] = rec
         self._media_by_id[rec.id] = rec.hashed_id
         project.medias[rec.hashed_id] = None
+        self._emit("media.created", rec)
         return rec
 
     def add_media(
@@ -325,6 +352,7 @@ class Store:
 
     def _drop_media(self, hid: str) -> None:
         rec = self.medias.pop(hid)
+        self._emit("media.deleted", rec)
         self._media_by_id.pop(rec.id, None)
         project = self.projects.get(rec.project_hid)
         if project is not None:
@@ -349,7 +377,7 @@ class Store:
 
     def list_medias(
         self,
-        paging: Paging | None = None,
+        paging: Paging | CursorPaging | None = None,
         project_id: str | None = None,
         name: str | None = None,
         media_type: str | None = None,
@@ -357,6 +385,7 @@ class Store:
         archived: bool | None = None,
         sort_by: str | None = None,
         asc: bool = True,
+        tags: list[str] | None = None,
     ) -> list[dict[str, Any]]:
         with self.lock:
             if hashed_ids is not None:
@@ -373,6 +402,11 @@ class Store:
                 recs = [m for m in recs if m.type == media_type]
             if archived is not None:
                 recs = [m for m in recs if m.archived == archived]
+            if tags:
+                recs = [m for m in recs if set(tags) <= set(m.tags)]  # medias with ALL the tags
+            if isinstance(paging, CursorPaging):
+                page = paging.select(recs, _MEDIA_SORT[paging.sort_by], asc)
+                return [{**self._full(m), "cursor": cursor} for m, cursor in page]
             if sort_by or not asc:
                 recs = _sort(recs, _MEDIA_SORT, sort_by, asc)
             if paging is not None:
@@ -389,6 +423,7 @@ class Store:
             rec = self.media(hid)
             if rec.advance(self.polls_per_step):
                 rec.updated = time.time()
+                self._emit(f"media.{rec.status}", rec)
             return self._full(rec)
 
     def update_media(
@@ -396,6 +431,7 @@ class Store:
     ) -> dict[str, Any]:
         with self.lock:
             rec = self.media(hid)
+            before = rec.basic_json()
             if new_still:
                 still = self.medias.get(new_still)
                 if still is None or still.type != "Image":
@@ -408,6 +444,7 @@ class Store:
             if description is not None:
                 rec.description = description
             rec.updated = time.time()
+            self._emit("media.updated", rec, before)
             return rec.basic_json()
 
     def delete_media(self, hid: str) -> dict[str, Any]:
@@ -434,13 +471,19 @@ class Store:
         if not statuses or bad:
             raise BadRequestError({"error": f"Invalid lifecycle {statuses!r}; use {MEDIA_STATUSES}."})
         with self.lock:
-            self.media(hid).set_lifecycle(statuses)
+            self._set_lifecycle(self.media(hid), statuses)
 
     def set_status(self, hid: str, status: str) -> None:
         if status not in MEDIA_STATUSES:
             raise BadRequestError({"error": f"Invalid status {status!r}; use {MEDIA_STATUSES}."})
         with self.lock:
-            self.media(hid).set_lifecycle(lifecycle_from(status))
+            self._set_lifecycle(self.media(hid), lifecycle_from(status))
+
+    def _set_lifecycle(self, rec: MediaRec, statuses: list[str]) -> None:
+        before = rec.status
+        rec.set_lifecycle(statuses)
+        if rec.status != before:
+            self._emit(f"media.{rec.status}", rec)
 
     def set_stats(self, hid: str, **values: Any) -> None:
         with self.lock:

@@ -8,31 +8,34 @@ hook's ``request`` or ``paginate``; the HTTP itself (auth, limits, retries, erro
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from airflow_provider_wistia.hooks.endpoints_captions import WistiaMediaContentMixin
+from airflow_provider_wistia.hooks.endpoints_catalog import WistiaCatalogMixin
+from airflow_provider_wistia.hooks.endpoints_media_jobs import WistiaMediaJobsMixin
+from airflow_provider_wistia.hooks.endpoints_stats import WistiaStatsApiMixin
+from airflow_provider_wistia.hooks.paging import WistiaPagingMixin
 from airflow_provider_wistia.validation import require_id, require_sharing_id, require_text
 
+# The /medias orders Wistia can page with a cursor (consistent while the account changes).
+CURSOR_SORTS = ("created", "id")
 
-class WistiaDataApiMixin:
-    """One method per Data API endpoint; every result is the API's JSON, unknown fields kept."""
 
-    if TYPE_CHECKING:
+class WistiaDataApiMixin(
+    WistiaPagingMixin, WistiaMediaJobsMixin, WistiaMediaContentMixin, WistiaCatalogMixin, WistiaStatsApiMixin
+):
+    """One method per Data API endpoint; every result is the API's JSON, unknown fields kept.
 
-        def request(
-            self,
-            method: str,
-            path: str,
-            *,
-            params: dict[str, Any] | None = None,
-            data: dict[str, Any] | None = None,
-            response_format: str = "json",
-        ) -> Any: ...
-
-        def paginate(self, path: str, params: dict[str, Any] | None = None) -> Iterator[dict[str, Any]]: ...
+    Paging comes from :class:`WistiaPagingMixin`; the newer endpoint groups (background jobs,
+    captions, customizations, tags...) from the mixins in the ``endpoints_*`` modules.
+    """
 
     # ------------------------------------------------------------------ projects
     def iter_projects(self, **filters: Any) -> Iterator[dict[str, Any]]:
-        """Lazily page through projects (filters: sort_by, sort_direction, hashed_ids, per_page)."""
+        """Lazily page through projects (filters: sort_by, sort_direction, hashed_ids, per_page).
+
+        Projects have no cursor paging: a project is yielded at most once (de-duplicated on id).
+        """
         return self.paginate("projects", filters)
 
     def list_projects(self, **filters: Any) -> list[dict[str, Any]]:
@@ -92,6 +95,7 @@ class WistiaDataApiMixin:
 
     # ------------------------------------------------------------------ sharings
     def list_sharings(self, project_id: str) -> list[dict[str, Any]]:
+        """Every sharing of the project, each once (de-duplicated on id)."""
         return list(self.paginate(f"projects/{require_id('project_id', project_id)}/sharings"))
 
     def get_sharing(self, project_id: str, sharing_id: int | str) -> dict[str, Any]:
@@ -154,18 +158,40 @@ class WistiaDataApiMixin:
         sort_by: str | None = None,
         sort_direction: int | str | None = None,
         per_page: int = 100,
+        hashed_ids: list[str] | None = None,
+        tags: list[str] | None = None,
+        archived: bool | None = None,
+        **extra_filters: Any,
     ) -> Iterator[dict[str, Any]]:
-        """Lazily page through medias, optionally filtered by project, name, type or hashed id."""
+        """Lazily page through medias, optionally filtered by project, name, type, hashed id(s),
+        tags (medias carrying ALL of them) or archived state.
+
+        Sorted by ``created`` (or ``id``), the list is cursor-paged: every media that exists
+        for the whole listing is yielded exactly once, whatever is added or deleted meanwhile.
+        Wistia pages other orders (``name``, ``updated``, ``position``) only by page number:
+        then medias are de-duplicated on ``hashed_id``, but one that moves to an earlier page
+        during the listing can be missed. Other keyword filters are passed to Wistia as given.
+        """
+        order = sort_by or "created"
         filters = {
+            **extra_filters,
             "project_id": require_id("project_id", project_id) if project_id is not None else None,
             "name": name,
             "type": media_type,
             "hashed_id": require_id("hashed_id", hashed_id) if hashed_id is not None else None,
-            "sort_by": sort_by,
+            "hashed_ids": None if hashed_ids is None else [require_id("hashed_ids", h) for h in hashed_ids],
+            "tags": [require_text("tags", t) for t in tags] if tags is not None else None,
+            "archived": None
+            if archived is None
+            else ("true" if archived else "false"),  # as the OAS spells it
+            "sort_by": order,
             "sort_direction": sort_direction,
             "per_page": per_page,
         }
-        return self.paginate("medias", {k: v for k, v in filters.items() if v is not None})
+        query = {k: v for k, v in filters.items() if v is not None}
+        if order in CURSOR_SORTS:
+            return self.paginate_cursor("medias", query)
+        return self.paginate("medias", query, dedupe_key="hashed_id")
 
     def list_medias(self, **filters: Any) -> list[dict[str, Any]]:
         """Every media across all pages (same filters as :meth:`iter_medias`)."""
@@ -181,8 +207,14 @@ class WistiaDataApiMixin:
         name: str | None = None,
         description: str | None = None,
         new_still_media_id: str | None = None,
+        tags: list[str] | None = None,
     ) -> dict[str, Any]:
+        """Update a media; ``tags`` REPLACES its tags (``[]`` removes them all)."""
         data = {"name": name, "description": description, "new_still_media_id": new_still_media_id}
+        if tags is not None:  # JSON, so that an empty list still reaches Wistia
+            body: dict[str, Any] = {k: v for k, v in data.items() if v is not None}
+            body["tags"] = [require_text("tags", t) for t in tags]
+            return self.request("PUT", f"medias/{require_id('media_id', media_id)}", json=body)
         return self.request("PUT", f"medias/{require_id('media_id', media_id)}", data=data)
 
     def delete_media(self, media_id: str) -> dict[str, Any]:

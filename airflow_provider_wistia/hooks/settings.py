@@ -32,6 +32,7 @@ class WistiaSettings:
     auth_type: str = "bearer"
     rate_limit_per_minute: int = 600
     timeout: float = 30.0
+    upload_timeout: float = 3600.0
     max_retries: int = 5
     retry_backoff: float = 1.0
     method_override: bool = False
@@ -130,9 +131,22 @@ def settings_from_connection(
             "rate_limit_per_minute", extra.get("rate_limit_per_minute", 600), conn_id, integer=True, minimum=1
         ),
         timeout=_as_number("timeout", extra.get("timeout", 30), conn_id, integer=False, minimum=0.001),
+        upload_timeout=_as_number(
+            "upload_timeout", extra.get("upload_timeout", 3600), conn_id, integer=False, minimum=0.001
+        ),
         max_retries=_as_number("max_retries", extra.get("max_retries", 5), conn_id, integer=True, minimum=0),
         retry_backoff=_as_number(
             "retry_backoff", extra.get("retry_backoff", 1.0), conn_id, integer=False, minimum=0
         ),
         method_override=_as_bool("method_override", extra.get("method_override", False), conn_id),
     )
+
+
+def webhook_secrets_from_extra(extra: dict[str, Any]) -> tuple[str, ...]:
+    """The connection's webhook secrets: extra ``webhook_secret``, one secret or a comma-separated
+    list (two during a rotation). Empty when the connection receives no webhooks."""
+    raw = extra.get("webhook_secret")
+    if raw is None:
+        return ()
+    values = raw if isinstance(raw, list) else str(raw).split(",")
+    return tuple(dict.fromkeys(s for s in (str(v).strip() for v in values) if s))

@@ -3,8 +3,8 @@
 It owns auth (Bearer, or the legacy HTTP Basic ``api:<token>``), the sliding-window
 rate limiter, retries (tenacity), paging of Wistia's bare-array lists, typed errors,
 the Upload API and oEmbed.  The typed endpoint methods (``get_media``, ``create_project``...)
-come from :class:`~.endpoints.WistiaDataApiMixin` and all go through ``request``/``paginate``
-here.  Nothing happens at construction: the connection is read
+come from :class:`~.endpoints.WistiaDataApiMixin` and all go through ``request`` here or
+``paginate``/``paginate_cursor`` (:mod:`.paging`).  Nothing happens at construction: the connection is read
 and the ``requests.Session`` built on first use, so DAG files can create hooks freely.
 """
 
@@ -14,7 +14,7 @@ import json
 import logging
 import random
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.parse import urlencode
@@ -33,12 +33,12 @@ from airflow_provider_wistia.exceptions import (
     describe_error_body,
     error_for_status,
 )
+from airflow_provider_wistia.hooks.encoding import check_json_body, encode_fields
 from airflow_provider_wistia.hooks.endpoints import WistiaDataApiMixin
 from airflow_provider_wistia.hooks.multipart import StreamingMultipart
 from airflow_provider_wistia.hooks.settings import WistiaSettings, settings_from_connection
 from airflow_provider_wistia.ratelimit import SlidingWindowRateLimiter
 from airflow_provider_wistia.validation import (
-    check_per_page,
     require_id,
     require_text,
 )
@@ -105,23 +105,13 @@ def _connection_not_established(exc: requests.RequestException) -> bool:
     return isinstance(reason, (urllib3.exceptions.NewConnectionError, urllib3.exceptions.ConnectTimeoutError))
 
 
-def _form_value(value: Any) -> Any:
-    """Wistia's form parameters take booleans as "1"/"0" (as in its original docs)."""
-    if isinstance(value, bool):
-        return "1" if value else "0"
-    return value
-
-
-def _clean(params: dict[str, Any]) -> dict[str, Any]:
-    return {key: _form_value(value) for key, value in params.items() if value is not None}
-
-
 class WistiaHook(WistiaDataApiMixin, BaseHook):
     """Call the Wistia Data API v1 through an Airflow connection of type ``wistia``.
 
     :param wistia_conn_id: the connection holding the API token (password), an optional
         API base URL (host) and extras: ``auth_type``, ``rate_limit_per_minute``, ``timeout``,
-        ``max_retries``, ``retry_backoff``, ``upload_url``, ``oembed_url``, ``method_override``.
+        ``upload_timeout``, ``max_retries``, ``retry_backoff``, ``upload_url``, ``oembed_url``,
+        ``method_override``.
     """
 
     conn_name_attr = "wistia_conn_id"
@@ -206,13 +196,17 @@ class WistiaHook(WistiaDataApiMixin, BaseHook):
         *,
         params: dict[str, Any] | None = None,
         data: dict[str, Any] | None = None,
+        json: Any = None,
         response_format: str = "json",
     ) -> Any:
         """Call any Data API endpoint, e.g. ``request("GET", "medias/abc123/captions")``.
 
         ``path`` is relative to ``/v1`` (a leading ``/v1/`` and a ``.json``/``.xml`` extension
         are accepted). ``response_format="xml"`` asks for the ``.xml`` representation and
-        returns its text. GET parameters go in the query string, others in a form body.
+        returns its text. GET parameters go in the query string, others in a form body
+        (``data``) or a JSON body (``json``, needed for nested objects such as customizations).
+        List values are sent as ``name[]=v``; a nested dict in ``params``/``data`` is a
+        :class:`WistiaConfigError`. An empty 200 body (Wistia sends them, e.g. captions) is ``None``.
         """
         if response_format not in ("json", "xml"):
             raise WistiaConfigError(f"response_format must be 'json' or 'xml', got {response_format!r}.")
@@ -225,20 +219,27 @@ class WistiaHook(WistiaDataApiMixin, BaseHook):
         display = f"/v1/{rel}.{response_format}"
         url = self.settings.base_url + display
         method = method.upper()
+        if json is not None:
+            check_json_body(json)
+            if method in ("GET", "HEAD"):
+                raise WistiaConfigError(f"json= cannot be sent with {method}; use params= instead.")
+            if data:
+                raise WistiaConfigError("Pass either data= (form body) or json= (JSON body), not both.")
         if method == "GET":
             return self._call(
                 method,
                 url,
                 display,
-                params=_clean({**(params or {}), **(data or {})}),
+                params=encode_fields({**(params or {}), **(data or {})}, where="params"),
                 response_format=response_format,
             )
         return self._call(
             method,
             url,
             display,
-            params=_clean(params or {}),
-            data=_clean(data or {}),
+            params=encode_fields(params, where="params"),
+            data=encode_fields(data, where="data"),
+            json=json,
             response_format=response_format,
         )
 
@@ -250,16 +251,23 @@ class WistiaHook(WistiaDataApiMixin, BaseHook):
         *,
         params: dict[str, Any] | None = None,
         data: dict[str, Any] | None = None,
+        json: Any = None,
         body: Callable[[], StreamingMultipart] | None = None,
         response_format: str = "json",
         authenticated: bool = True,
+        read_timeout: float | None = None,
     ) -> Any:
-        """Send one logical request with rate limiting and retries; return the decoded body."""
+        """Send one logical request with rate limiting and retries; return the decoded body.
+
+        ``read_timeout`` replaces the connection's ``timeout`` for this call (uploads).
+        """
         settings = self.settings
         idempotent = method in IDEMPOTENT_METHODS
         wire_method, wire_data = method, data
         if settings.method_override and method in ("PUT", "DELETE"):
-            wire_method, wire_data = "POST", {**(data or {}), "_method": method.lower()}
+            # A JSON body carries no form field: the override then rides in a header (Rack reads both).
+            wire_method = "POST"
+            wire_data = data if json is not None else {**(data or {}), "_method": method.lower()}
         retrying = Retrying(
             stop=stop_after_attempt(settings.max_retries + 1),
             wait=self._wait_before_retry,
@@ -278,9 +286,11 @@ class WistiaHook(WistiaDataApiMixin, BaseHook):
                         idempotent,
                         params=params,
                         data=wire_data,
+                        json=json,
                         body=body,
                         response_format=response_format,
                         authenticated=authenticated,
+                        read_timeout=read_timeout,
                     )
         except _Retryable as exc:
             raise exc.error from None
@@ -299,6 +309,8 @@ class WistiaHook(WistiaDataApiMixin, BaseHook):
         body: Callable[[], StreamingMultipart] | None,
         response_format: str,
         authenticated: bool,
+        json: Any = None,
+        read_timeout: float | None = None,
     ) -> Any:
         session = self.get_conn()
         limiter = self.rate_limiter
@@ -308,6 +320,8 @@ class WistiaHook(WistiaDataApiMixin, BaseHook):
         if body is not None:
             stream = body()
             payload, headers = stream, {"Content-Type": stream.content_type}
+        if wire_method != method:
+            headers["X-HTTP-Method-Override"] = method
         slot = limiter.acquire() if authenticated else None
         try:
             with self._count_lock:  # += is not atomic across the threads sharing a hook
@@ -317,9 +331,10 @@ class WistiaHook(WistiaDataApiMixin, BaseHook):
                 url,
                 params=params,
                 data=payload,
+                json=json,
                 headers=headers,
                 auth=self._auth if authenticated else None,
-                timeout=(min(10.0, settings.timeout), settings.timeout),
+                timeout=(min(10.0, settings.timeout), read_timeout or settings.timeout),
             )
         except (requests.ConnectionError, requests.Timeout) as exc:
             if idempotent or _connection_not_established(exc):
@@ -393,25 +408,6 @@ class WistiaHook(WistiaDataApiMixin, BaseHook):
             self.settings.max_retries + 1,
         )
 
-    # ------------------------------------------------------------------ paging
-    def paginate(self, path: str, params: dict[str, Any] | None = None) -> Iterator[dict[str, Any]]:
-        """Yield every item of a bare-array list, page by page; stop on a short page."""
-        query = dict(params or {})
-        per_page = check_per_page(query.pop("per_page", 100))
-        page = int(query.pop("page", 1))
-        while True:
-            items = self.request("GET", path, params={**query, "page": page, "per_page": per_page})
-            if not isinstance(items, list):
-                raise WistiaServerError(
-                    f"Wistia API GET /v1/{path}.json page {page} did not answer a JSON list",
-                    method="GET",
-                    path=f"/v1/{path}.json",
-                )
-            yield from items
-            if len(items) < per_page:
-                return
-            page += 1
-
     # ------------------------------------------------------------------ medias (other hosts)
     def get_media_embed(self, media_id: str, **oembed_params: Any) -> dict[str, Any]:
         """The oEmbed JSON for a media (``html`` holds the embed code); sends no token.
@@ -438,23 +434,35 @@ class WistiaHook(WistiaDataApiMixin, BaseHook):
         name: str | None = None,
         description: str | None = None,
     ) -> dict[str, Any]:
-        """Upload a local file (streamed) or import one from a URL; returns the new (queued) media."""
+        """Upload a local file (streamed) or import one from a URL; returns the new (queued) media.
+
+        The POST waits up to the connection's ``upload_timeout`` (default 3600 s) for Wistia's
+        answer, which can be slow after a large file; it is never resent once it may have arrived.
+        """
         if (file_path is None) == (url is None):
             raise WistiaConfigError("upload_media needs exactly one of file_path or url.")
-        fields = _clean(
+        fields = encode_fields(
             {
                 "project_id": require_id("project_id", project_id) if project_id is not None else None,
                 "name": name,
                 "description": description,
-            }
+            },
+            where="data",
         )
         target = self.settings.upload_url
         if url is not None:
             fields["url"] = require_text("url", url)
-            return self._call("POST", target, "upload /", data=fields)
+            timeout = self.settings.upload_timeout
+            return self._call("POST", target, "upload /", data=fields, read_timeout=timeout)
         path = require_text("file_path", file_path)
         StreamingMultipart.check_readable(path)
-        return self._call("POST", target, "upload /", body=lambda: StreamingMultipart(fields, "file", path))
+        return self._call(
+            "POST",
+            target,
+            "upload /",
+            body=lambda: StreamingMultipart(fields, "file", path),
+            read_timeout=self.settings.upload_timeout,
+        )
 
     # ------------------------------------------------------------------ connection test
     def test_connection(self) -> tuple[bool, str]:

@@ -32,6 +32,23 @@ _MODULE_OF = {
     "WistiaGetMediaEmbedOperator": "medias",
     "WistiaUploadMediaOperator": "uploads",
     "WistiaExportStatsOperator": "stats",
+    "WistiaExportDailyStatsOperator": "exports",
+    "WistiaExportEventsOperator": "exports",
+    "WistiaApiOperator": "api",
+    "WistiaCreateCaptionsOperator": "captions",
+    "WistiaUpdateCaptionsOperator": "captions",
+    "WistiaDeleteCaptionsOperator": "captions",
+    "WistiaOrderCaptionsOperator": "captions",
+    "WistiaUpdateCustomizationsOperator": "customizations",
+    "WistiaDeleteCustomizationsOperator": "customizations",
+    "WistiaArchiveMediasOperator": "jobs",
+    "WistiaRestoreMediasOperator": "jobs",
+    "WistiaMoveMediasOperator": "jobs",
+    "WistiaSwapMediaOperator": "jobs",
+    "WistiaTrimMediaOperator": "jobs",
+    "WistiaCreateSubfolderOperator": "library",
+    "WistiaCreateTagOperator": "library",
+    "WistiaCreateChannelEpisodeOperator": "library",
     "WistiaBaseOperator": "base",
     "WistiaLinkedOperator": "base",
     "WistiaDeleteOperator": "base",
@@ -41,15 +58,25 @@ _MODULE_OF = {
 }
 
 __all__ = [
+    "WistiaApiOperator",
+    "WistiaArchiveMediasOperator",
     "WistiaBaseOperator",
     "WistiaCopyMediaOperator",
     "WistiaCopyProjectOperator",
+    "WistiaCreateCaptionsOperator",
+    "WistiaCreateChannelEpisodeOperator",
     "WistiaCreateProjectOperator",
     "WistiaCreateSharingOperator",
+    "WistiaCreateSubfolderOperator",
+    "WistiaCreateTagOperator",
+    "WistiaDeleteCaptionsOperator",
+    "WistiaDeleteCustomizationsOperator",
     "WistiaDeleteMediaOperator",
     "WistiaDeleteOperator",
     "WistiaDeleteProjectOperator",
     "WistiaDeleteSharingOperator",
+    "WistiaExportDailyStatsOperator",
+    "WistiaExportEventsOperator",
     "WistiaExportStatsOperator",
     "WistiaGetAccountOperator",
     "WistiaGetMediaEmbedOperator",
@@ -63,7 +90,14 @@ __all__ = [
     "WistiaListProjectsOperator",
     "WistiaListSharingsOperator",
     "WistiaMediaOperator",
+    "WistiaMoveMediasOperator",
+    "WistiaOrderCaptionsOperator",
     "WistiaProjectOperator",
+    "WistiaRestoreMediasOperator",
+    "WistiaSwapMediaOperator",
+    "WistiaTrimMediaOperator",
+    "WistiaUpdateCaptionsOperator",
+    "WistiaUpdateCustomizationsOperator",
     "WistiaUpdateMediaOperator",
     "WistiaUpdateProjectOperator",
     "WistiaUpdateSharingOperator",
@@ -72,12 +106,41 @@ __all__ = [
 
 if TYPE_CHECKING:
     from airflow_provider_wistia.operators.account import WistiaGetAccountOperator
+    from airflow_provider_wistia.operators.api import (
+        WistiaApiOperator,
+    )
     from airflow_provider_wistia.operators.base import (
         WistiaBaseOperator,
         WistiaDeleteOperator,
         WistiaLinkedOperator,
         WistiaMediaOperator,
         WistiaProjectOperator,
+    )
+    from airflow_provider_wistia.operators.captions import (
+        WistiaCreateCaptionsOperator,
+        WistiaDeleteCaptionsOperator,
+        WistiaOrderCaptionsOperator,
+        WistiaUpdateCaptionsOperator,
+    )
+    from airflow_provider_wistia.operators.customizations import (
+        WistiaDeleteCustomizationsOperator,
+        WistiaUpdateCustomizationsOperator,
+    )
+    from airflow_provider_wistia.operators.exports import (
+        WistiaExportDailyStatsOperator,
+        WistiaExportEventsOperator,
+    )
+    from airflow_provider_wistia.operators.jobs import (
+        WistiaArchiveMediasOperator,
+        WistiaMoveMediasOperator,
+        WistiaRestoreMediasOperator,
+        WistiaSwapMediaOperator,
+        WistiaTrimMediaOperator,
+    )
+    from airflow_provider_wistia.operators.library import (
+        WistiaCreateChannelEpisodeOperator,
+        WistiaCreateSubfolderOperator,
+        WistiaCreateTagOperator,
     )
     from airflow_provider_wistia.operators.links import WistiaLink
     from airflow_provider_wistia.operators.medias import (

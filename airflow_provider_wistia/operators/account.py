@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from airflow_provider_wistia.hooks.wistia import WistiaHook
 from airflow_provider_wistia.operators.base import WistiaBaseOperator
 
 
@@ -13,5 +14,5 @@ class WistiaGetAccountOperator(WistiaBaseOperator):
     :param wistia_conn_id: Airflow connection of type ``wistia``.
     """
 
-    def execute(self, context: Any) -> dict[str, Any]:
-        return self.hook.get_account()
+    def call(self, hook: WistiaHook) -> Any:
+        return hook.get_account()

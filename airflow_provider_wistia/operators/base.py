@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from abc import abstractmethod
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from functools import cached_property
 from typing import Any, TypeVar
 
 from airflow.sdk import BaseOperator
 
-from airflow_provider_wistia.exceptions import WistiaNotFoundError
+from airflow_provider_wistia.exceptions import WistiaConfigError, WistiaNotFoundError
 from airflow_provider_wistia.hooks.wistia import WistiaHook
 from airflow_provider_wistia.operators.links import WistiaLink
 
@@ -32,8 +32,29 @@ def blank_to_none(value: Any) -> Any:
     return None if isinstance(value, str) and not value.strip() else value
 
 
+def check_extra_fields(extra_fields: Any, named: Collection[str] = ()) -> dict[str, Any]:
+    """``extra_fields`` of a create/update operator: fields sent to Wistia as they are, so a
+    field Wistia adds needs no new release. Must be a dict; may not repeat a named argument."""
+    if extra_fields is None:
+        return {}
+    if not isinstance(extra_fields, dict) or not all(isinstance(key, str) for key in extra_fields):
+        raise WistiaConfigError(
+            f"extra_fields must be a dict of field names to values, got {extra_fields!r}."
+        )
+    if clash := sorted(set(extra_fields) & set(named)):
+        raise WistiaConfigError(f"extra_fields repeats {clash}: pass them as the operator's own arguments.")
+    return dict(extra_fields)
+
+
 class WistiaBaseOperator(BaseOperator):
-    """Base of the provider's operators.
+    """Base of the provider's operators: every one has the same shape.
+
+    A subclass implements :meth:`call` (the hook call(s) it makes, given the hook) and, if it
+    does more once the call has answered (wait for a job, annotate asset events), :meth:`finish`;
+    :meth:`prepare` resolves what needs the run's context (e.g. default dates) before the call.
+    ``execute`` lives only in the base classes: here, in :class:`WistiaLinkedOperator` (which
+    stores the "Wistia" link) and in :class:`WistiaDeleteOperator` (which applies ``missing_ok``).
+    The value returned is the task's XCom.
 
     :param wistia_conn_id: Airflow connection of type ``wistia`` (default ``wistia_default``).
     """
@@ -50,18 +71,44 @@ class WistiaBaseOperator(BaseOperator):
         """Built on first use inside ``execute``: no connection lookup at DAG parse time."""
         return WistiaHook(wistia_conn_id=self.wistia_conn_id)
 
+    def call(self, hook: WistiaHook) -> Any:
+        """The hook call(s) this operator makes; the answer goes to :meth:`finish`.
+
+        Every operator of this provider implements it. (Not abstract here, so that a subclass
+        written before this shape, which overrides ``execute`` instead, keeps working.)
+        """
+        raise NotImplementedError(
+            f"{type(self).__name__} implements neither call(hook) nor execute(context)."
+        )
+
+    def prepare(self, context: Any) -> None:
+        """Before :meth:`call`: read what the call needs from the run's context (default: nothing)."""
+
+    def finish(self, context: Any, result: Any) -> Any:
+        """What the task returns once :meth:`call` has answered (by default that answer).
+
+        Operators that wait for Wistia (processing, background jobs) wait or defer here.
+        """
+        return result
+
+    def execute(self, context: Any) -> Any:
+        self.prepare(context)
+        return self.finish(context, self.call(self.hook))
+
 
 class WistiaLinkedOperator(WistiaBaseOperator):
     """An operator about one media or project: shows a "Wistia" link to it.
 
     Subclasses set ``link_kind`` (``"medias"`` or ``"projects"``) and implement :meth:`call`;
-    ``execute`` runs it and links the object its answer names or, failing that, the id held
-    in the attribute named by ``link_field``.
+    ``execute`` runs it and links the object its answer names (unless ``link_from_result`` is
+    False: the answer is e.g. a subfolder, not the linked kind) or, failing that, the id held
+    in the attribute named by ``link_field``. The link is stored before :meth:`finish` runs.
     """
 
     operator_extra_links = (WistiaLink(),)
     link_kind = "medias"
     link_field: str | None = None
+    link_from_result = True
 
     def link_to(self, context: Any, kind: str, hashed_id: str | None) -> None:
         WistiaLink.persist(context, kind, hashed_id)
@@ -74,13 +121,14 @@ class WistiaLinkedOperator(WistiaBaseOperator):
         fallback = getattr(self, self.link_field, None) if self.link_field else None
         linked = fallback if isinstance(fallback, str) else None
         try:
+            self.prepare(context)
             result = self.call(self.hook)
-            linked = hashed_id_of(result) or linked
-            return result
+            linked = (hashed_id_of(result) if self.link_from_result else None) or linked
         finally:
             # Always store the link (empty when there is nothing to link), even when the call
             # failed: Airflow reads it back for every finished task.
             self.link_to(context, self.link_kind, linked)
+        return self.finish(context, result)
 
 
 class WistiaProjectOperator(WistiaLinkedOperator):
@@ -110,9 +158,14 @@ class WistiaMediaOperator(WistiaLinkedOperator):
 class WistiaDeleteOperator(WistiaBaseOperator):
     """Shared shape of the delete operators: ``missing_ok`` turns a 404 into success.
 
+    Subclasses implement :meth:`call` (the delete) and set ``subject``, a description of the
+    deleted object formatted with the operator's attributes, e.g. ``"Media {media_id!r}"``.
+
     :param missing_ok: if True, an object that is already gone is not an error, so a
         rerun of a clean-up DAG succeeds; the task then returns None.
     """
+
+    subject = "The object"
 
     def __init__(self, *, missing_ok: bool = False, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -126,3 +179,8 @@ class WistiaDeleteOperator(WistiaBaseOperator):
                 raise
             self.log.info("%s is already gone; missing_ok=True, so this is a success.", what)
             return None
+
+    def execute(self, context: Any) -> Any:
+        self.prepare(context)
+        what = self.subject.format(**vars(self))
+        return self.finish(context, self.delete(what, lambda: self.call(self.hook)))

@@ -13,6 +13,7 @@ from airflow_provider_wistia.operators.base import (
     WistiaMediaOperator,
     blank_to_none,
 )
+from airflow_provider_wistia.validation import parse_id_list
 
 # Keyword arguments of WistiaGetMediaEmbedOperator and the oEmbed / embed option each one sets.
 EMBED_OPTION_NAMES = {
@@ -33,10 +34,13 @@ class WistiaListMediasOperator(WistiaBaseOperator):
     :param media_type: only medias of this type, e.g. ``Video`` or ``Image`` (templated;
         blank means no filter).
     :param hashed_id: only the media of this hashed id (templated).
+    :param hashed_ids: only the medias of these hashed ids (templated; a list, or its text).
+    :param tags: only medias carrying ALL these tags (templated; a list, or its text).
+    :param archived: only archived (True) or only active (False) medias.
     :param wistia_conn_id: Airflow connection of type ``wistia``.
     """
 
-    template_fields: Sequence[str] = ("project_id", "name", "media_type", "hashed_id")
+    template_fields: Sequence[str] = ("project_id", "name", "media_type", "hashed_id", "hashed_ids", "tags")
 
     def __init__(
         self,
@@ -45,6 +49,9 @@ class WistiaListMediasOperator(WistiaBaseOperator):
         name: str | None = None,
         media_type: str | None = None,
         hashed_id: str | None = None,
+        hashed_ids: Sequence[str] | str | None = None,
+        tags: Sequence[str] | str | None = None,
+        archived: bool | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
@@ -52,13 +59,22 @@ class WistiaListMediasOperator(WistiaBaseOperator):
         self.name = name
         self.media_type = media_type
         self.hashed_id = hashed_id
+        self.hashed_ids = hashed_ids
+        self.tags = tags
+        self.archived = archived
 
-    def execute(self, context: Any) -> list[dict[str, Any]]:
-        return self.hook.list_medias(
+    def call(self, hook: WistiaHook) -> Any:
+        new_filters = {
+            "hashed_ids": parse_id_list("hashed_ids", blank_to_none(self.hashed_ids)),
+            "tags": parse_id_list("tags", blank_to_none(self.tags), "tag names"),
+            "archived": self.archived,
+        }
+        return hook.list_medias(
             project_id=self.project_id,
             name=blank_to_none(self.name),
             media_type=blank_to_none(self.media_type),
             hashed_id=self.hashed_id,
+            **{key: value for key, value in new_filters.items() if value is not None},
         )
 
 
@@ -80,10 +96,12 @@ class WistiaUpdateMediaOperator(WistiaMediaOperator):
     :param name: new name (templated).
     :param description: new description, plain text or markdown (templated).
     :param new_still_media_id: hashed id of an Image media to use as the video's thumbnail (templated).
+    :param tags: the media's tags: REPLACES its current ones (``[]`` removes them all; templated,
+        a list or its text). None (or blank) leaves them alone.
     :param wistia_conn_id: Airflow connection of type ``wistia``.
     """
 
-    template_fields: Sequence[str] = ("media_id", "name", "description", "new_still_media_id")
+    template_fields: Sequence[str] = ("media_id", "name", "description", "new_still_media_id", "tags")
 
     def __init__(
         self,
@@ -92,19 +110,23 @@ class WistiaUpdateMediaOperator(WistiaMediaOperator):
         name: str | None = None,
         description: str | None = None,
         new_still_media_id: str | None = None,
+        tags: Sequence[str] | str | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(media_id=media_id, **kwargs)
         self.name = name
         self.description = description
         self.new_still_media_id = new_still_media_id
+        self.tags = tags
 
     def call(self, hook: WistiaHook) -> Any:
+        tags = parse_id_list("tags", blank_to_none(self.tags), "tag names")
         return hook.update_media(
             self.media_id,
             name=blank_to_none(self.name),
             description=self.description,
             new_still_media_id=blank_to_none(self.new_still_media_id),
+            **({} if tags is None else {"tags": tags}),
         )
 
 
@@ -117,13 +139,14 @@ class WistiaDeleteMediaOperator(WistiaDeleteOperator):
     """
 
     template_fields: Sequence[str] = ("media_id",)
+    subject = "Media {media_id!r}"
 
     def __init__(self, *, media_id: str, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.media_id = media_id
 
-    def execute(self, context: Any) -> Any:
-        return self.delete(f"Media {self.media_id!r}", lambda: self.hook.delete_media(self.media_id))
+    def call(self, hook: WistiaHook) -> Any:
+        return hook.delete_media(self.media_id)
 
 
 class WistiaCopyMediaOperator(WistiaMediaOperator):

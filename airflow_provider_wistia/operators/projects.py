@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from airflow_provider_wistia.exceptions import WistiaConfigError, WistiaError
+from airflow_provider_wistia.exceptions import WistiaError
 from airflow_provider_wistia.hooks.wistia import WistiaHook
 from airflow_provider_wistia.operators.base import (
     WistiaBaseOperator,
@@ -14,7 +14,7 @@ from airflow_provider_wistia.operators.base import (
     WistiaProjectOperator,
     blank_to_none,
 )
-from airflow_provider_wistia.validation import require_text
+from airflow_provider_wistia.validation import require_choice, require_text
 
 IF_EXISTS_CHOICES = ("create", "reuse", "fail")
 
@@ -25,8 +25,8 @@ class WistiaListProjectsOperator(WistiaBaseOperator):
     :param wistia_conn_id: Airflow connection of type ``wistia``.
     """
 
-    def execute(self, context: Any) -> list[dict[str, Any]]:
-        return self.hook.list_projects()
+    def call(self, hook: WistiaHook) -> Any:
+        return hook.list_projects()
 
 
 class WistiaGetProjectOperator(WistiaProjectOperator):
@@ -70,17 +70,13 @@ class WistiaCreateProjectOperator(WistiaLinkedOperator):
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
-        if if_exists not in IF_EXISTS_CHOICES:
-            raise WistiaConfigError(
-                f"if_exists must be one of {', '.join(IF_EXISTS_CHOICES)}, got {if_exists!r}."
-            )
         self.name = name
         self.description = description
         self.admin_email = admin_email
         self.public = public
         self.anonymous_can_upload = anonymous_can_upload
         self.anonymous_can_download = anonymous_can_download
-        self.if_exists = if_exists
+        self.if_exists = require_choice("if_exists", if_exists, IF_EXISTS_CHOICES)
 
     def call(self, hook: WistiaHook) -> Any:
         name = require_text("name", self.name)
@@ -156,13 +152,14 @@ class WistiaDeleteProjectOperator(WistiaDeleteOperator):
     """
 
     template_fields: Sequence[str] = ("project_id",)
+    subject = "Project {project_id!r}"
 
     def __init__(self, *, project_id: str, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.project_id = project_id
 
-    def execute(self, context: Any) -> Any:
-        return self.delete(f"Project {self.project_id!r}", lambda: self.hook.delete_project(self.project_id))
+    def call(self, hook: WistiaHook) -> Any:
+        return hook.delete_project(self.project_id)
 
 
 class WistiaCopyProjectOperator(WistiaProjectOperator):

@@ -135,14 +135,12 @@ class WistiaDeleteSharingOperator(WistiaDeleteOperator):
     """
 
     template_fields: Sequence[str] = ("project_id", "sharing_id")
+    subject = "Sharing {sharing_id!r} of project {project_id!r}"
 
     def __init__(self, *, project_id: str, sharing_id: int | str, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.project_id = project_id
         self.sharing_id = sharing_id
 
-    def execute(self, context: Any) -> Any:
-        return self.delete(
-            f"Sharing {self.sharing_id!r} of project {self.project_id!r}",
-            lambda: self.hook.delete_sharing(self.project_id, self.sharing_id),
-        )
+    def call(self, hook: WistiaHook) -> Any:
+        return hook.delete_sharing(self.project_id, self.sharing_id)

@@ -1,14 +1,19 @@
 """Upload a media to Wistia (a local file, streamed, or an import from a URL), optionally
-waiting until Wistia has processed it: in the worker, or deferred to the triggerer."""
+waiting until Wistia has processed it: in the worker, or deferred to the triggerer.
+
+An upload happens once per task instance: the new media's id is recorded right after the
+POST (:class:`UploadRecord`), and a retry of the same task instance waits on that media
+instead of uploading again, unless it is gone."""
 
 from __future__ import annotations
 
+import hashlib
 import time
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from airflow_provider_wistia._compat import default_deferrable
-from airflow_provider_wistia.exceptions import WistiaConfigError, WistiaError
+from airflow_provider_wistia._compat import AirflowSensorTimeout, default_deferrable
+from airflow_provider_wistia.exceptions import WistiaConfigError, WistiaError, WistiaNotFoundError
 from airflow_provider_wistia.operators.base import WistiaLinkedOperator, blank_to_none, hashed_id_of
 
 if TYPE_CHECKING:
@@ -19,11 +24,62 @@ FAILED = ("failed",)
 FAILED_HINT = "Wistia could not process the upload (usually an unsupported format or size)."
 
 
+class UploadRecord:
+    """The id of the media a task instance uploaded, kept across its tries.
+
+    XComs cannot hold it: Airflow clears a task instance's XComs when a new try starts. On
+    Airflow 3.3+ it lives in the task instance's state store (``context["task_state_store"]``,
+    scoped to DAG run, task and map index); on older Airflow in an Airflow Variable named after
+    the task instance. It is cleared once the task has its result.
+    """
+
+    KEY = "wistia_uploaded_media_id"
+
+    def __init__(self, context: Any) -> None:
+        self._store = context.get("task_state_store")
+        ti = context["ti"]
+        identity = f"{ti.dag_id}/{ti.run_id}/{ti.task_id}/{ti.map_index}"
+        self.variable = f"{self.KEY}/{identity}"
+        if len(self.variable) > 250:  # Airflow's limit on variable keys
+            self.variable = f"{self.KEY}/{hashlib.sha256(identity.encode()).hexdigest()}"
+
+    def get(self) -> str | None:
+        if self._store is not None:
+            value = self._store.get(self.KEY)
+        else:
+            from airflow.sdk import Variable
+
+            value = Variable.get(self.variable, default=None)
+        return str(value) if value else None
+
+    def set(self, media_id: str) -> None:
+        if self._store is not None:
+            self._store.set(self.KEY, media_id)
+        else:
+            from airflow.sdk import Variable
+
+            Variable.set(self.variable, media_id, description="Media uploaded by this task instance (Wistia)")
+
+    def clear(self) -> None:
+        if self._store is not None:
+            self._store.delete(self.KEY)
+        else:
+            from airflow.sdk import Variable
+
+            Variable.delete(self.variable)
+
+
 class WistiaUploadMediaOperator(WistiaLinkedOperator):
     """Upload a file or import a URL into Wistia; return the new media.
 
     Exactly one of ``file_path`` and ``url`` must be given (a template that renders blank
-    counts as not given). An upload is a POST: a task retry uploads again.
+    counts as not given). The upload happens once per task instance: the new media's id is
+    recorded right after the POST, and a retry of the task instance resumes waiting on that
+    media (or returns it) instead of uploading again, unless it was deleted meanwhile. While
+    waiting, transient errors (429, 503, 5xx, dropped connections) never fail the wait; they
+    back off. A wait longer than ``ready_timeout`` raises ``AirflowSensorTimeout`` (no retry),
+    in the worker and in deferrable mode alike. The POST itself waits up to the connection's
+    ``upload_timeout`` (default 3600 s) for Wistia's answer.
 
     :param file_path: local file to upload, streamed (templated).
     :param url: public URL Wistia should import, ending with the file's extension (templated).
@@ -72,14 +128,23 @@ class WistiaUploadMediaOperator(WistiaLinkedOperator):
         self.poll_interval = poll_interval
         self.ready_timeout = ready_timeout
 
+    def prepare(self, context: Any) -> None:
+        """Before the upload: find the media an earlier try of this task instance uploaded."""
+        self.record: UploadRecord | None = UploadRecord(context)
+        self.earlier: dict[str, Any] | None = self.earlier_upload(self.record)
+
     def call(self, hook: WistiaHook) -> Any:
-        """Upload (exactly one of file_path or url, checked before any request)."""
+        """Upload (exactly one of file_path or url, checked before any request), unless an
+        earlier try of this task instance did (:meth:`prepare`): then that media is the answer."""
         file_path, url = blank_to_none(self.file_path), blank_to_none(self.url)
         if (file_path is None) == (url is None):
             raise WistiaConfigError(
                 "WistiaUploadMediaOperator needs exactly one of file_path or url; "
                 f"got file_path={self.file_path!r}, url={self.url!r}."
             )
+        earlier = getattr(self, "earlier", None)
+        if earlier is not None:
+            return earlier
         media = hook.upload_media(
             file_path=file_path,
             url=url,
@@ -88,12 +153,17 @@ class WistiaUploadMediaOperator(WistiaLinkedOperator):
             description=self.description,
         )
         self.log.info("Uploaded media %s (status %s).", hashed_id_of(media), media.get("status"))
+        record = getattr(self, "record", None)
+        if record is not None and (media_id := hashed_id_of(media)):
+            record.set(media_id)
         return media
 
-    def execute(self, context: Any) -> Any:
-        media = super().execute(context)  # upload and link
+    def finish(self, context: Any, media: Any) -> Any:
+        """After the upload (and its link): wait for ``ready`` if asked."""
+        record = UploadRecord(context)
         media_id = hashed_id_of(media)
         if not self.wait_for_ready:
+            record.clear()
             return media
         if not media_id:
             raise WistiaError(
@@ -113,26 +183,66 @@ class WistiaUploadMediaOperator(WistiaLinkedOperator):
                 ),
                 method_name="execute_complete",
             )
-        return self.wait_until_ready(media_id)
+        media = self.wait_until_ready(media_id)
+        record.clear()
+        return media
+
+    def earlier_upload(self, record: UploadRecord) -> dict[str, Any] | None:
+        """The media an earlier try of this task instance uploaded, if it still exists."""
+        from airflow_provider_wistia.triggers.conditions import TRANSIENT_ERRORS
+
+        media_id = record.get()
+        if media_id is None:
+            return None
+        try:
+            media = self.hook.get_media(media_id)
+        except WistiaNotFoundError:
+            self.log.warning(
+                "Media %s, uploaded by an earlier try of this task, is gone: uploading again.", media_id
+            )
+            record.clear()
+            return None
+        except TRANSIENT_ERRORS as exc:
+            if not self.wait_for_ready:
+                raise
+            self.log.warning("Could not read media %s yet (%s); waiting on it.", media_id, exc)
+            media = {"hashed_id": media_id}
+        self.log.info("Media %s was uploaded by an earlier try of this task: not uploading again.", media_id)
+        return media
 
     def wait_until_ready(self, media_id: str) -> dict[str, Any]:
-        """Poll the media until it is ``ready``; raise on ``failed`` or after ``ready_timeout``."""
+        """Poll the media until it is ``ready``; raise on ``failed`` or after ``ready_timeout``.
+
+        Transient errors (429, 503, 5xx, dropped connections) back off and never fail the wait.
+        """
         from airflow_provider_wistia.exceptions import WistiaMediaFailedError
-        from airflow_provider_wistia.triggers.conditions import check_media_status
+        from airflow_provider_wistia.triggers.conditions import (
+            TRANSIENT_ERRORS,
+            backoff_delay,
+            check_media_status,
+        )
 
         deadline = time.monotonic() + self.ready_timeout
+        failures = 0
         while True:
-            outcome = check_media_status(self.hook, media_id, READY, FAILED)
-            if outcome.done:
-                self.log.info("%s", outcome.message)
-                return outcome.value
-            if outcome.failed:
-                raise WistiaMediaFailedError(f"{outcome.message} {FAILED_HINT}")
+            try:
+                outcome = check_media_status(self.hook, media_id, READY, FAILED)
+            except TRANSIENT_ERRORS as exc:
+                failures += 1
+                delay, message = backoff_delay(self.poll_interval, failures), f"Media {media_id}: {exc}."
+                self.log.warning("%s Transient; next check in %g s.", message, delay)
+            else:
+                if outcome.done:
+                    self.log.info("%s", outcome.message)
+                    return outcome.value
+                if outcome.failed:
+                    raise WistiaMediaFailedError(f"{outcome.message} {FAILED_HINT}")
+                failures, delay, message = 0, self.poll_interval, outcome.message
+                self.log.info("%s Next check in %g s.", message, delay)
             left = deadline - time.monotonic()
             if left <= 0:
-                raise WistiaError(f"{outcome.message} Gave up after ready_timeout={self.ready_timeout:g} s.")
-            self.log.info("%s Next check in %g s.", outcome.message, min(self.poll_interval, left))
-            time.sleep(min(self.poll_interval, left))
+                raise AirflowSensorTimeout(f"{message} Gave up after ready_timeout={self.ready_timeout:g} s.")
+            time.sleep(min(delay, left))
 
     def execute_complete(self, context: Any, event: dict[str, Any]) -> Any:
         """Resume after the trigger: the ready media, or the trigger's error."""
@@ -141,4 +251,6 @@ class WistiaUploadMediaOperator(WistiaLinkedOperator):
 
         if isinstance(event, dict) and event.get("status") == "failure":
             raise WistiaMediaFailedError(f"{event.get('message')} {FAILED_HINT}")
-        return result_from_event(event, "media")
+        media = result_from_event(event, "media")
+        UploadRecord(context).clear()
+        return media

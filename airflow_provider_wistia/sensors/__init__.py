@@ -1,4 +1,4 @@
-"""Sensors of the Wistia provider, re-exported lazily from :mod:`.wistia`."""
+"""Sensors of the Wistia provider, re-exported lazily from :mod:`.wistia` and :mod:`.jobs`."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from airflow_provider_wistia._lazy import lazy_exports
 
 if TYPE_CHECKING:
+    from airflow_provider_wistia.sensors.jobs import WistiaBackgroundJobSensor
     from airflow_provider_wistia.sensors.wistia import (
         WistiaBaseSensor,
         WistiaMediaFailedError,
@@ -16,6 +17,7 @@ if TYPE_CHECKING:
     )
 
 __all__ = [
+    "WistiaBackgroundJobSensor",
     "WistiaBaseSensor",
     "WistiaMediaFailedError",
     "WistiaMediaStatsSensor",
@@ -24,4 +26,6 @@ __all__ = [
 ]
 
 
-__getattr__, __dir__ = lazy_exports(__name__, dict.fromkeys(__all__, "wistia"))
+__getattr__, __dir__ = lazy_exports(
+    __name__, {name: "jobs" if name == "WistiaBackgroundJobSensor" else "wistia" for name in __all__}
+)

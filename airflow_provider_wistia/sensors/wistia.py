@@ -23,8 +23,6 @@ Deferrable mode defers at once (the trigger checks immediately, then every
 
 from __future__ import annotations
 
-import ast
-import json
 import time
 from abc import abstractmethod
 from collections.abc import Collection, Sequence
@@ -35,13 +33,12 @@ from typing import Any, ClassVar
 from airflow.sdk import BaseSensorOperator, PokeReturnValue
 
 from airflow_provider_wistia._compat import AirflowFailException, AirflowSkipException, default_deferrable
-from airflow_provider_wistia.exceptions import WistiaConfigError, WistiaError
+from airflow_provider_wistia.exceptions import WistiaError, WistiaMediaFailedError
 from airflow_provider_wistia.hooks.wistia import WistiaHook
 from airflow_provider_wistia.operators.base import WISTIA_UI_COLOR, WISTIA_UI_FGCOLOR
 from airflow_provider_wistia.triggers.conditions import (
     TRANSIENT_ERRORS,
     Outcome,
-    WistiaMediaFailedError,
     canonical_metric,
     check_media_stats,
     check_media_status,
@@ -57,6 +54,7 @@ from airflow_provider_wistia.triggers.wistia import (
     WistiaNewMediaTrigger,
     _WistiaTaskTrigger,
 )
+from airflow_provider_wistia.validation import parse_id_list
 
 # The scheduler's deferral timeout is a backstop: the trigger's own end_time fires first,
 # with a message naming the last status seen.
@@ -78,6 +76,8 @@ class WistiaBaseSensor(BaseSensorOperator):
     ui_fgcolor = WISTIA_UI_FGCOLOR
     trigger_class: ClassVar[type[_WistiaTaskTrigger]]
     default_poke_interval: ClassVar[float] = 60
+    # Raised (no retries) when the awaited condition can never hold, in every mode.
+    failure_error: ClassVar[type[WistiaError]] = WistiaMediaFailedError
 
     def __init__(
         self,
@@ -112,7 +112,7 @@ class WistiaBaseSensor(BaseSensorOperator):
             self.log.warning("Transient Wistia error; poking again later: %s", exc)
             return PokeReturnValue(False)
         if outcome.failed:
-            raise WistiaMediaFailedError(outcome.message)
+            raise self.failure_error(outcome.message)
         self.log.info("%s", outcome.message)
         return PokeReturnValue(outcome.done, outcome.value if outcome.done else None)
 
@@ -133,7 +133,7 @@ class WistiaBaseSensor(BaseSensorOperator):
 
     def execute_complete(self, context: Any, event: dict[str, Any] | None = None) -> Any:
         """Resume after the trigger: return its object, or raise with its message."""
-        result = result_from_event(event, self.trigger_class.object_key)
+        result = result_from_event(event, self.trigger_class.object_key, self.failure_error)
         self.log.info("%s", (event or {}).get("message"))
         return result
 
@@ -239,20 +239,7 @@ class WistiaNewMediaSensor(WistiaBaseSensor):
 
     def resolved_known_ids(self) -> list[str] | None:
         """``known_media_ids`` as a list of strings (a rendered template is parsed)."""
-        value: Any = self.known_media_ids
-        if isinstance(value, str):
-            try:
-                value = json.loads(value)
-            except ValueError:
-                try:
-                    value = ast.literal_eval(value)
-                except (ValueError, SyntaxError):
-                    value = [part.strip() for part in value.split(",") if part.strip()]
-        if value is None:
-            return None
-        if isinstance(value, (str, bytes, dict)) or not all(isinstance(item, str) for item in value):
-            raise WistiaConfigError(f"known_media_ids must be a list of hashed ids, got {value!r}.")
-        return list(value)
+        return parse_id_list("known_media_ids", self.known_media_ids)
 
     def check(self, context: Any) -> Outcome:
         since, known = self.resolved_since(context), self.resolved_known_ids()

@@ -1,4 +1,4 @@
-"""Triggers of the Wistia provider, re-exported lazily from :mod:`.wistia`."""
+"""Triggers of the Wistia provider, re-exported lazily from :mod:`.wistia` and :mod:`.jobs`."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from airflow_provider_wistia._lazy import lazy_exports
 
 if TYPE_CHECKING:
+    from airflow_provider_wistia.triggers.jobs import WistiaBackgroundJobTrigger
     from airflow_provider_wistia.triggers.wistia import (
         WistiaMediaStatsTrigger,
         WistiaMediaStatusTrigger,
@@ -15,6 +16,7 @@ if TYPE_CHECKING:
     )
 
 __all__ = [
+    "WistiaBackgroundJobTrigger",
     "WistiaMediaStatsTrigger",
     "WistiaMediaStatusTrigger",
     "WistiaNewMediaEventTrigger",
@@ -22,4 +24,6 @@ __all__ = [
 ]
 
 
-__getattr__, __dir__ = lazy_exports(__name__, dict.fromkeys(__all__, "wistia"))
+__getattr__, __dir__ = lazy_exports(
+    __name__, {name: "jobs" if name == "WistiaBackgroundJobTrigger" else "wistia" for name in __all__}
+)

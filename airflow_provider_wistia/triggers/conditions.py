@@ -207,10 +207,15 @@ def error_event_fields(exc: BaseException) -> dict[str, Any]:
     return {"message": f"{type(exc).__name__}: {exc}", "error_type": type(exc).__name__}
 
 
-def result_from_event(event: dict[str, Any] | None, object_key: str) -> Any:
+def result_from_event(
+    event: dict[str, Any] | None,
+    object_key: str,
+    failure_error: type[WistiaError] = WistiaMediaFailedError,
+) -> Any:
     """The object of a "success" event; raise with the trigger's message for any other event.
 
-    "failure" raises :class:`WistiaMediaFailedError` (no retries), "timeout"
+    "failure" raises ``failure_error`` (:class:`WistiaMediaFailedError`, or
+    :class:`WistiaJobFailedError` for a background job: no retries), "timeout"
     ``AirflowSensorTimeout``, and "error" the ``WistiaError`` subclass named by
     ``error_type`` (``WistiaAuthError``, ``WistiaNotFoundError``...).
     """
@@ -220,7 +225,7 @@ def result_from_event(event: dict[str, Any] | None, object_key: str) -> Any:
     if status == "success":
         return event.get(object_key)
     if status == "failure":
-        raise WistiaMediaFailedError(message)
+        raise failure_error(message)
     if status == "timeout":
         raise AirflowSensorTimeout(message)
     error_cls = getattr(exceptions, str(event.get("error_type")), None)

@@ -12,13 +12,17 @@ import pendulum
 from airflow.sdk import DAG, chain
 
 from airflow_provider_wistia.operators import (
+    WistiaApiOperator,
+    WistiaArchiveMediasOperator,
     WistiaCopyMediaOperator,
     WistiaCopyProjectOperator,
+    WistiaCreateCaptionsOperator,
     WistiaCreateProjectOperator,
     WistiaCreateSharingOperator,
     WistiaDeleteMediaOperator,
     WistiaDeleteProjectOperator,
     WistiaDeleteSharingOperator,
+    WistiaExportEventsOperator,
     WistiaExportStatsOperator,
     WistiaGetAccountOperator,
     WistiaGetMediaEmbedOperator,
@@ -29,6 +33,7 @@ from airflow_provider_wistia.operators import (
     WistiaListMediasOperator,
     WistiaListProjectsOperator,
     WistiaListSharingsOperator,
+    WistiaUpdateCustomizationsOperator,
     WistiaUpdateMediaOperator,
     WistiaUpdateProjectOperator,
     WistiaUpdateSharingOperator,
@@ -84,6 +89,20 @@ with DAG(
         WistiaGetMediaEmbedOperator(task_id="media_embed", media_id=VIDEO, embed_type="async"),
         WistiaExportStatsOperator(
             task_id="export_stats", destination=CONF % "destination", project_id=PROJECT, file_format="jsonl"
+        ),
+        # Issue 12's operators: JSON bodies, a generic call, a deferred job wait, the events export.
+        WistiaCreateCaptionsOperator(
+            task_id="create_captions", media_id=VIDEO, caption_file="1\n00:00:00,000 --> 00:00:01,000\nHi\n"
+        ),
+        WistiaUpdateCustomizationsOperator(
+            task_id="customize_player", media_id=VIDEO, customizations={"playerColor": "ff0000"}
+        ),
+        WistiaApiOperator(task_id="api_captions", method="GET", path=f"medias/{VIDEO}/captions"),
+        WistiaArchiveMediasOperator(
+            task_id="archive_imported", media_ids=[IMPORTED], deferrable=True, poll_interval=0.05
+        ),
+        WistiaExportEventsOperator(
+            task_id="export_events", destination=CONF % "destination" + ".events.csv", media_id=VIDEO
         ),
         WistiaDeleteMediaOperator(task_id="delete_copied_media", media_id=COPIED_VIDEO, missing_ok=True),
         WistiaDeleteSharingOperator(task_id="delete_sharing", project_id=PROJECT, sharing_id=SHARING),

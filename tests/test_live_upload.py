@@ -1,0 +1,136 @@
+"""Issue 10: an upload happens once per task instance, whatever fails while it waits.
+
+Each test reproduces the live condition against the emulator (502s during the wait and then
+a failed try, the media deleted between two tries, a media that never becomes ready, a slow
+answer to the upload POST) and asserts the emulator's state: how many uploads it received and
+which medias exist.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+import wistia_test_live_account as dags
+from conftest import task_states, xcom
+
+from airflow_provider_wistia.emulator import WistiaEmulator
+from airflow_provider_wistia.emulator.common import RecordedRequest
+from airflow_provider_wistia.exceptions import WistiaServerError
+from airflow_provider_wistia.hooks.wistia import WistiaHook
+
+MEDIA_GET = r"^/v1/medias/\w+\.json$"
+
+
+def _uploads(emulator: WistiaEmulator) -> list[int]:
+    return [r.status for r in emulator.requests if r.method == "POST" and r.path == "/"]
+
+
+def _media_reads(emulator: WistiaEmulator) -> list[int]:
+    return [r.status for r in emulator.requests if r.method == "GET" and r.path.startswith("/v1/medias/")]
+
+
+def _tries(dag_run: Any) -> int:
+    (ti,) = dag_run.get_task_instances()
+    return ti.try_number
+
+
+@pytest.fixture
+def upload_conf(emulator: WistiaEmulator, set_connection, tmp_path: Path) -> dict[str, str]:
+    set_connection(max_retries=1)
+    video = tmp_path / "clip.mp4"
+    video.write_bytes(b"\x00" * 50_000)
+    return {"file_path": str(video), "project_id": emulator.create_project("Uploads")["hashedId"]}
+
+
+@pytest.mark.parametrize("mode", ["worker", "deferred", "variable"])
+def test_502s_during_the_wait_then_a_failed_try_upload_once(
+    run_dag,
+    emulator: WistiaEmulator,
+    upload_conf: dict[str, str],
+    mode: str,
+    capfd: pytest.CaptureFixture[str],
+) -> None:
+    """Two 502s (more than max_retries=1) during the wait do not fail it; a 403 then fails
+    try 1, and try 2 resumes waiting on the media try 1 uploaded. The record of the upload is
+    in the task state store (Airflow 3.3+), or in a Variable ("variable": as on older Airflow)."""
+    emulator.add_fault("status", method="GET", path=MEDIA_GET, status=502, times=2)
+    emulator.add_fault("status", method="GET", path=MEDIA_GET, status=403, times=1)
+    recorded_in_variable: list[list[str]] = []  # Variables holding the record when try 1 failed
+    emulator.request_observers.append(
+        lambda request: recorded_in_variable.append(_leftover_records()) if request.status == 403 else None
+    )
+    dag_id = f"wistia_test_live_upload_{mode}"
+    dr = run_dag(dags.UPLOAD_DAGS[dag_id], upload_conf)
+
+    assert task_states(dr) == {"upload": "success"} and _tries(dr) == 2
+    medias = emulator.list_medias(upload_conf["project_id"])
+    assert len(medias) == 1 and _uploads(emulator) == [200]  # exactly one upload
+    result = xcom(dr, "upload")
+    assert result["hashed_id"] == medias[0]["hashed_id"] and result["status"] == "ready"
+    assert _media_reads(emulator)[:3] == [502, 502, 403]
+    assert capfd.readouterr().out.count("Uploaded media") == 1  # by try 1 only
+    assert len(recorded_in_variable) == 1 and len(recorded_in_variable[0]) == (mode == "variable")
+    assert _leftover_records() == []  # the record is gone once the task succeeded
+
+
+def _leftover_records() -> list[str]:
+    from airflow.models.variable import Variable
+    from airflow.utils.session import create_session
+
+    with create_session() as session:
+        return [v.key for v in session.query(Variable) if v.key.startswith("wistia_uploaded_media_id")]
+
+
+def test_a_retry_uploads_again_when_the_earlier_media_is_gone(
+    run_dag, emulator: WistiaEmulator, upload_conf: dict[str, str]
+) -> None:
+    emulator.add_fault("status", method="GET", path=MEDIA_GET, status=403, times=1)
+
+    def delete_it(request: RecordedRequest) -> None:  # someone deletes the media meanwhile
+        if request.status == 403:
+            emulator.store.delete_media(request.path.split("/")[3].removesuffix(".json"))
+
+    emulator.request_observers.append(delete_it)
+    dr = run_dag(dags.UPLOAD_DAGS["wistia_test_live_upload_worker"], upload_conf)
+
+    assert task_states(dr) == {"upload": "success"} and _tries(dr) == 2
+    medias = emulator.list_medias(upload_conf["project_id"])
+    assert _uploads(emulator) == [200, 200] and len(medias) == 1
+    assert xcom(dr, "upload")["hashed_id"] == medias[0]["hashed_id"]
+
+
+@pytest.mark.parametrize("mode", ["worker", "deferred"])
+def test_a_wait_timeout_fails_without_retry_in_both_modes(
+    run_dag, emulator: WistiaEmulator, upload_conf: dict[str, str], mode: str
+) -> None:
+    emulator.configure(polls_per_step=1_000_000)  # the media never leaves "queued"
+    try:
+        dr = run_dag(dags.UPLOAD_DAGS[f"wistia_test_live_upload_{mode}_timeout"], upload_conf)
+    finally:
+        emulator.configure(polls_per_step=1)
+    assert task_states(dr) == {"upload": "failed"}
+    assert _tries(dr) == 1  # AirflowSensorTimeout: not retried, although retries=1
+    assert _uploads(emulator) == [200] and len(emulator.list_medias(upload_conf["project_id"])) == 1
+
+
+def test_the_upload_post_has_its_own_read_timeout(
+    emulator: WistiaEmulator, set_connection, tmp_path: Path
+) -> None:
+    """Wistia can answer slowly after a large upload: ``upload_timeout``, not ``timeout``."""
+    video = tmp_path / "clip.mp4"
+    video.write_bytes(b"\x00" * 10_000)
+    set_connection(timeout=0.2, upload_timeout=10)
+    emulator.add_fault("slow", method="POST", path="^/$", delay=0.6)
+    media = WistiaHook().upload_media(file_path=str(video))
+    assert emulator.get_media(media["hashed_id"]) is not None and _uploads(emulator) == [200]
+
+    set_connection(timeout=10, upload_timeout=0.2)
+    emulator.add_fault("slow", method="POST", path="^/$", delay=0.6)
+    with pytest.raises(WistiaServerError, match="may have been applied"):
+        WistiaHook().upload_media(file_path=str(video))
+    assert len(emulator.list_medias()) == 2  # applied (the answer came too late), never resent
+    time.sleep(1.0)  # let the emulator finish answering the slow request and log it
+    assert len(_uploads(emulator)) == 2

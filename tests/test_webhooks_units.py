@@ -1,0 +1,138 @@
+"""The webhook pieces that need no API server: assets, signatures, secrets, delivery shape, plugin."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+
+import pytest
+
+from airflow_provider_wistia.exceptions import WistiaConfigError
+from airflow_provider_wistia.hooks.settings import webhook_secrets_from_extra
+from airflow_provider_wistia.webhooks import WEBHOOK_EVENT_TYPES, wistia_webhook_asset
+from airflow_provider_wistia.webhooks.events import MalformedDelivery, parse_delivery
+from airflow_provider_wistia.webhooks.signature import sign, verify
+
+
+def test_the_asset_of_an_event_type() -> None:
+    asset = wistia_webhook_asset("media.ready")
+    assert asset.uri == asset.name == "wistia://wistia_default/media.ready"
+    assert (
+        wistia_webhook_asset("media.failed", wistia_conn_id="wistia_eu").uri
+        == "wistia://wistia_eu/media.failed"
+    )
+    assert {"media.transcript_updated", "media.localization_created", "viewing_session.play"} <= set(
+        WEBHOOK_EVENT_TYPES
+    )
+    for event_type in WEBHOOK_EVENT_TYPES:
+        assert wistia_webhook_asset(event_type).uri.endswith("/" + event_type)
+
+
+def test_a_typo_in_the_event_type_names_the_closest_ones() -> None:
+    with pytest.raises(
+        WistiaConfigError, match=r"'media\.redy' is not a Wistia webhook event.*'media\.ready'"
+    ):
+        wistia_webhook_asset("media.redy")
+    with pytest.raises(WistiaConfigError, match="wistia_conn_id"):
+        wistia_webhook_asset("media.ready", wistia_conn_id="has space")
+
+
+def test_signatures_any_of_the_secrets_constant_time_shape() -> None:
+    body = b'{"hook": {"uuid": "h"}, "events": []}'
+    expected = hmac.new(b"new", body, hashlib.sha256).hexdigest()
+    assert sign(body, "new") == expected
+    assert verify(body, expected, ["old", "new"]) and verify(body, expected.upper(), ["new"])
+    assert not verify(body, expected, ["old"])
+    assert not verify(body + b" ", expected, ["new"])
+    for bad in (None, "", "sha256=" + expected, "é" * 64, expected[:-1]):
+        assert not verify(body, bad, ["new"])
+    assert not verify(body, expected, [])
+
+
+def test_webhook_secret_may_list_secrets_for_a_rotation() -> None:
+    assert webhook_secrets_from_extra({"webhook_secret": "new, old"}) == ("new", "old")
+    assert webhook_secrets_from_extra({"webhook_secret": ["a", " a ", "b"]}) == ("a", "b")
+    assert webhook_secrets_from_extra({"webhook_secret": " , "}) == ()
+    assert webhook_secrets_from_extra({}) == ()
+
+
+def test_the_connection_form_treats_the_secret_as_a_password() -> None:
+    from airflow_provider_wistia.provider_info import CONN_FIELDS, provider_info
+
+    assert CONN_FIELDS["webhook_secret"]["schema"]["format"] == "password"
+    (plugin,) = provider_info()["plugins"]
+    assert plugin["plugin-class"] == "airflow_provider_wistia.webhooks.plugin.WistiaWebhooksPlugin"
+
+
+def _body(**changes: object) -> bytes:
+    event = {"uuid": "e1", "type": "media.ready", "generated_at": "2026-12-01T06:00:00Z", "payload": {}}
+    return json.dumps({"hook": {"uuid": "h"}, "events": [{**event, **changes}]}).encode()
+
+
+def test_deliveries_must_have_wistia_s_shape() -> None:
+    (event,) = parse_delivery(_body(payload={"media": {"id": "abc"}}))
+    assert event.extra() == {
+        "uuid": "e1",
+        "type": "media.ready",
+        "generated_at": "2026-12-01T06:00:00Z",
+        "payload": {"media": {"id": "abc"}},
+    }
+    bad_bodies = {
+        b"\xff": "not JSON",
+        b"[]": "not a JSON object",
+        b'{"events": []}': "hook.uuid",
+        b'{"hook": {"uuid": "h"}}': "events must be an array",
+        _body(uuid=None): r"events\[0\]\.uuid",
+        _body(uuid="x" * 251): r"events\[0\]\.uuid",
+        _body(type="media ready"): r"events\[0\]\.type",
+        _body(generated_at=1): "generated_at",
+        _body(payload=[]): "payload",
+    }
+    for raw, message in bad_bodies.items():
+        with pytest.raises(MalformedDelivery, match=message):
+            parse_delivery(raw)
+
+
+def test_the_plugin_is_found_through_its_entry_point() -> None:
+    from airflow import plugins_manager
+
+    from airflow_provider_wistia.webhooks.plugin import WistiaWebhooksPlugin
+
+    if hasattr(plugins_manager, "get_fastapi_plugins"):  # Airflow 3.2+
+        apps, _ = plugins_manager.get_fastapi_plugins()
+    else:  # Airflow 3.1
+        plugins_manager.initialize_fastapi_plugins()
+        apps = plugins_manager.fastapi_apps
+    (ours,) = [a for a in apps if a["url_prefix"] == "/wistia"]
+    assert ours is WistiaWebhooksPlugin.fastapi_apps[0] and ours["name"] == "Wistia webhooks"
+
+
+def test_a_delivery_that_cannot_be_recorded_is_answered_503_without_the_payload(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A database failure (which the emulator cannot produce) is the one thing mocked here."""
+    from fastapi.testclient import TestClient
+    from sqlalchemy.exc import OperationalError
+
+    from airflow_provider_wistia.webhooks import app as webhook_app
+
+    secret = "unit-webhook-secret-5b2e"
+    conn = {"conn_type": "wistia", "extra": {"webhook_secret": secret}}
+    monkeypatch.setenv("AIRFLOW_CONN_WISTIA_UNIT", json.dumps(conn))
+
+    def database_down(conn_id: str, events: object) -> None:
+        raise OperationalError(
+            "INSERT INTO asset_event (extra) VALUES (?)", ["payload-marker-7"], Exception()
+        )
+
+    monkeypatch.setattr(webhook_app, "record_events", database_down)
+    caplog.set_level("INFO")
+    body = _body(payload={"media": {"id": "payload-marker-7"}})
+    with TestClient(webhook_app.create_app()) as client:
+        answer = client.post(
+            "/webhooks/wistia_unit", content=body, headers={"X-Wistia-Signature": sign(body, secret)}
+        )
+    assert (answer.status_code, answer.json()) == (503, {"detail": "Not recorded; retry later."})
+    assert "recording failed (OperationalError)" in caplog.text
+    assert "payload-marker-7" not in caplog.text and secret not in caplog.text
