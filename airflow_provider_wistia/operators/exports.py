@@ -22,8 +22,9 @@ from airflow_provider_wistia.export_activity import (
     run_day,
 )
 from airflow_provider_wistia.export_checkpoint import DEFAULT_MAX_CHECKPOINT_AGE, check_max_checkpoint_age
-from airflow_provider_wistia.export_engine import check_file_format
+from airflow_provider_wistia.export_engine import check_fields, check_file_format
 from airflow_provider_wistia.hooks.wistia import WistiaHook
+from airflow_provider_wistia.openlineage import WistiaExportLineageMixin
 from airflow_provider_wistia.operators.base import WistiaLinkedOperator, blank_to_none
 
 if TYPE_CHECKING:
@@ -98,7 +99,7 @@ class WistiaExportOperator(WistiaLinkedOperator):
         return result
 
 
-class _WindowExportOperator(WistiaExportOperator):
+class _WindowExportOperator(WistiaExportLineageMixin, WistiaExportOperator):
     """An export over a window of days; blank dates are resolved from the run in :meth:`prepare`.
 
     ``start_date`` and ``end_date`` are also ``BaseOperator``'s own arguments (the task's
@@ -134,6 +135,9 @@ class _WindowExportOperator(WistiaExportOperator):
     def prepare(self, context: Any) -> None:
         self.window = resolve_window(self.window_start, self.window_end, context)
 
+    def lineage_columns(self) -> Sequence[str]:
+        return check_fields(self.fields, self.export_class.FIELDS)
+
     def call(self, hook: WistiaHook) -> Any:
         start, end = self.window
         narrowed_to = (
@@ -164,6 +168,11 @@ class WistiaExportDailyStatsOperator(_WindowExportOperator):
     link_kind = "projects"
     link_field = "project_id"
     export_class = DailyStatsExport
+    lineage_column_types = {
+        "date": "date",
+        **dict.fromkeys(("load_count", "play_count"), "integer"),
+        "hours_watched": "float",
+    }
 
     def __init__(
         self,
@@ -194,6 +203,13 @@ class WistiaExportEventsOperator(_WindowExportOperator):
     link_kind = "medias"
     link_field = "media_id"
     export_class = EventsExport
+    lineage_column_types = {
+        "received_at": "timestamp",
+        **dict.fromkeys(("percent_viewed", "lat", "lon"), "float"),
+    }
+
+    def lineage_input_name(self) -> str:
+        return f"medias/{self.media_id}/events" if blank_to_none(self.media_id) else "events"
 
     def __init__(
         self,
