@@ -30,7 +30,10 @@ def _public_operators() -> list[type]:
                 and not inspect.isabstract(cls)
             ):
                 classes.append(cls)
-    return classes
+    # A class other operators derive from (WistiaJobOperator...) is documented by its subclasses.
+    return [
+        cls for cls in classes if not any(other is not cls and issubclass(other, cls) for other in classes)
+    ]
 
 
 OPERATORS = _public_operators()

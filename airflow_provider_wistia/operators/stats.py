@@ -57,6 +57,14 @@ class WistiaExportStatsOperator(WistiaExportLineageMixin, WistiaExportOperator):
         default 24 hours) is discarded, with a log line, so one file never mixes stats read on
         different days. None: never expires.
     :param wistia_conn_id: Airflow connection of type ``wistia``.
+
+    Example::
+
+        export = WistiaExportStatsOperator(
+            task_id="export_stats",
+            destination="s3://analytics/wistia/{{ dag_run.run_after | ds }}.csv",
+            fields=["hashed_id", "name", "plays", "visitors"],
+        )
     """
 
     template_fields: Sequence[str] = ("destination", "project_id", "fields")

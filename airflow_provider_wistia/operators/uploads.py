@@ -93,6 +93,16 @@ class WistiaUploadMediaOperator(WistiaLinkedOperator):
     :param poll_interval: seconds between status checks while waiting.
     :param ready_timeout: seconds to wait for ``ready`` before failing.
     :param wistia_conn_id: Airflow connection of type ``wistia``.
+
+    Example::
+
+        upload = WistiaUploadMediaOperator(
+            task_id="upload",
+            url="https://example.com/videos/launch.mp4",
+            project_id="abc123defg",
+            wait_for_ready=True,
+            deferrable=True,
+        )
     """
 
     template_fields: Sequence[str] = ("file_path", "url", "project_id", "name", "description")
