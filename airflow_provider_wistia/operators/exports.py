@@ -162,6 +162,15 @@ class WistiaExportDailyStatsOperator(_WindowExportOperator):
     {WINDOW_PARAMS}
     :param project_id: only this project's medias (hashed id; templated).
     :param wistia_conn_id: Airflow connection of type ``wistia``.
+
+    Example::
+
+        daily = WistiaExportDailyStatsOperator(
+            task_id="daily_stats",
+            destination="s3://warehouse/wistia/daily-stats-january.csv",
+            start_date="2026-01-01",
+            end_date="2026-01-31",
+        )
     """
 
     template_fields: Sequence[str] = ("destination", "window_start", "window_end", "project_id", "fields")
@@ -197,6 +206,15 @@ class WistiaExportEventsOperator(_WindowExportOperator):
     {WINDOW_PARAMS}
     :param media_id: only this media's events (hashed id; templated).
     :param wistia_conn_id: Airflow connection of type ``wistia``.
+
+    Example::
+
+        events = WistiaExportEventsOperator(
+            task_id="viewing_events",
+            destination="gs://warehouse/wistia/events.jsonl",
+            file_format="jsonl",
+            media_id="xyz987wvut",
+        )
     """
 
     template_fields: Sequence[str] = ("destination", "window_start", "window_end", "media_id", "fields")

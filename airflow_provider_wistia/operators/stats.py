@@ -39,7 +39,8 @@ class WistiaExportStatsOperator(WistiaExportLineageMixin, WistiaExportOperator):
     Pass ``outlets=[Asset(...)]`` to schedule downstream DAGs on fresh stats.
 
     :param destination: local path or ``ObjectStoragePath`` URL (``file://``, ``s3://``,
-        ``gs://``...), e.g. ``/data/wistia/stats/{{ ds }}.csv`` (templated). For an object
+        ``gs://``...), e.g. ``/data/wistia/stats/{{ dag_run.run_after | ds }}.csv`` (templated;
+        a bare ``{{ ds }}`` fails in runs without a logical date). For an object
         store that needs a connection, pass ``ObjectStoragePath(url, conn_id=...)``.
     :param project_id: export only this project's medias (hashed id; templated).
     :param file_format: ``csv`` (with a header line) or ``jsonl``.

@@ -65,7 +65,8 @@ class WistiaBaseSensor(BaseSensorOperator):
     """What the Wistia sensors share: a lazy hook, transient-error handling, deferral.
 
     :param wistia_conn_id: Airflow connection of type ``wistia``.
-    :param deferrable: wait in the triggerer instead of a worker (``mode`` is then unused).
+    :param deferrable: wait in the triggerer instead of a worker (``mode`` is then unused);
+        default: Airflow's ``[operators] default_deferrable``.
     :param poke_interval: seconds between checks (floats accepted), also the trigger's;
         default :attr:`default_poke_interval` (30 s for the status sensor, 60 s otherwise).
     :param kwargs: ``BaseSensorOperator`` arguments: ``timeout``, ``soft_fail``, ``mode``,
