@@ -21,7 +21,8 @@ from airflow_provider_wistia.emulator.common import RecordedRequest
 from airflow_provider_wistia.exceptions import WistiaServerError
 from airflow_provider_wistia.hooks.wistia import WistiaHook
 
-MEDIA_GET = r"^/v1/medias/\w+\.json$"
+# A read of the media: GET /medias/<id> (worker), or the deferred trigger's hashed_ids[] batch.
+MEDIA_GET = r"^/v1/medias(/\w+)?\.json$"
 
 
 def _uploads(emulator: WistiaEmulator) -> list[int]:
@@ -29,7 +30,11 @@ def _uploads(emulator: WistiaEmulator) -> list[int]:
 
 
 def _media_reads(emulator: WistiaEmulator) -> list[int]:
-    return [r.status for r in emulator.requests if r.method == "GET" and r.path.startswith("/v1/medias/")]
+    return [
+        r.status
+        for r in emulator.requests
+        if r.method == "GET" and (r.path.startswith("/v1/medias/") or r.path == "/v1/medias.json")
+    ]
 
 
 def _tries(dag_run: Any) -> int:
