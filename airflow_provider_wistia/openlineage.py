@@ -5,7 +5,8 @@ listener asks each finished task for ``get_openlineage_facets_on_complete``; an 
 reports what it read and what it wrote:
 
 * input: namespace ``wistia://<API host>`` (``wistia://api.wistia.com``), name ``medias``,
-  or ``projects/<hashed id>`` for an export of one project;
+  or ``projects/<hashed id>`` for an export of one project (the events export: ``events``,
+  or ``medias/<hashed id>/events``);
 * output: the written file, named as OpenLineage names files (``file`` + the absolute path,
   ``s3://<bucket>`` + the key, ``gs://<bucket>`` + the key), with a schema facet of its columns.
 
@@ -36,10 +37,13 @@ def file_dataset_name(url: str) -> tuple[str, str]:
     return f"{scheme}://{parts.netloc}", parts.path.lstrip("/")
 
 
-def wistia_dataset_name(base_url: str, project_id: str | None = None) -> tuple[str, str]:
-    """``(namespace, name)`` of the Wistia data an export read: the API host, ``medias`` or a project."""
+def wistia_dataset_name(
+    base_url: str, project_id: str | None = None, name: str | None = None
+) -> tuple[str, str]:
+    """``(namespace, name)`` of the Wistia data an export read: the API host, and ``name`` or
+    else ``medias`` (``projects/<hashed id>`` for one project)."""
     host = urlsplit(base_url).netloc or base_url
-    return f"wistia://{host}", f"projects/{project_id}" if project_id else "medias"
+    return f"wistia://{host}", name or (f"projects/{project_id}" if project_id else "medias")
 
 
 def export_lineage(
@@ -49,8 +53,12 @@ def export_lineage(
     columns: Sequence[str],
     column_types: Mapping[str, str] | None = None,
     project_id: str | None = None,
+    input_name: str | None = None,
 ) -> Any:
-    """The ``OperatorLineage`` of an export of ``columns`` to ``output_url``; None without OpenLineage."""
+    """The ``OperatorLineage`` of an export of ``columns`` to ``output_url``; None without OpenLineage.
+
+    The input is named by :func:`wistia_dataset_name` (``input_name``, else from ``project_id``).
+    """
     try:
         from airflow.providers.openlineage.extractors import OperatorLineage
         from openlineage.client.event_v2 import Dataset
@@ -64,7 +72,7 @@ def export_lineage(
             for column in columns
         ]
     )
-    input_namespace, input_name = wistia_dataset_name(base_url, project_id)
+    input_namespace, input_name = wistia_dataset_name(base_url, project_id, input_name)
     output_namespace, output_name = file_dataset_name(output_url)
     return OperatorLineage(
         inputs=[Dataset(namespace=input_namespace, name=input_name)],
@@ -86,6 +94,10 @@ class WistiaExportLineageMixin:
     def lineage_columns(self) -> Sequence[str]:
         """The columns of the written file, in order."""
 
+    def lineage_input_name(self) -> str | None:
+        """The input dataset's name; None: ``medias``, or ``projects/<project_id>``."""
+        return None
+
     def get_openlineage_facets_on_complete(self, task_instance: Any) -> Any:
         from airflow_provider_wistia.export import storage_path
 
@@ -94,6 +106,7 @@ class WistiaExportLineageMixin:
             base_url = operator.hook.settings.base_url
             output_url = str(storage_path(operator.destination))
             columns = list(self.lineage_columns())
+            input_name = self.lineage_input_name()
         except Exception:  # lineage must never fail a finished task
             log.warning("Could not describe the export's lineage.", exc_info=True)
             return None
@@ -103,4 +116,5 @@ class WistiaExportLineageMixin:
             columns=columns,
             column_types=self.lineage_column_types,
             project_id=getattr(operator, "project_id", None) or None,
+            input_name=input_name,
         )

@@ -3,6 +3,7 @@ of the OpenLineage provider (a test-only dependency); without the provider nothi
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import subprocess
@@ -15,7 +16,10 @@ from conftest import task_states
 from airflow_provider_wistia.emulator import WistiaEmulator
 from airflow_provider_wistia.operators import WistiaExportStatsOperator
 
-pytest.importorskip("airflow.providers.openlineage", reason="the OpenLineage provider is in the `test` extra")
+needs_openlineage = pytest.mark.skipif(
+    importlib.util.find_spec("airflow.providers.openlineage") is None,
+    reason="the OpenLineage provider is a test-only dependency (the `test` extra)",
+)
 
 EVENTS_FILE = os.environ.get("WISTIA_TEST_OPENLINEAGE_EVENTS")  # set only for the run with the listener on
 HERE = Path(__file__).resolve()
@@ -25,6 +29,7 @@ def _names(datasets) -> list[tuple[str, str]]:
     return [(d.namespace, d.name) for d in datasets]
 
 
+@needs_openlineage
 def test_export_lineage_names_the_api_and_the_file(emulator: WistiaEmulator, tmp_path: Path) -> None:
     from airflow.providers.openlineage.extractors import OperatorLineage
 
@@ -53,6 +58,43 @@ def test_export_lineage_names_the_api_and_the_file(emulator: WistiaEmulator, tmp
         assert len(lineage.outputs[0].facets["schema"].fields) == 10  # every column by default
 
 
+@needs_openlineage
+def test_every_export_operator_reports_lineage(emulator: WistiaEmulator, tmp_path: Path) -> None:
+    from airflow_provider_wistia.export_activity import DAILY_STATS_FIELDS, EVENT_FIELDS
+    from airflow_provider_wistia.operators import WistiaExportDailyStatsOperator, WistiaExportEventsOperator
+
+    api = f"wistia://{emulator.base_url.removeprefix('http://')}"
+    daily = WistiaExportDailyStatsOperator(
+        task_id="daily",
+        destination="s3://warehouse/daily.csv",
+        project_id="abc123defg",
+        fields="date,play_count",
+    ).get_openlineage_facets_on_complete(None)
+    assert _names(daily.inputs) == [(api, "projects/abc123defg")]
+    assert _names(daily.outputs) == [("s3://warehouse", "daily.csv")]
+    assert [(f.name, f.type) for f in daily.outputs[0].facets["schema"].fields] == [
+        ("date", "date"),
+        ("play_count", "integer"),
+    ]
+    for media_id, name in ((None, "events"), ("xyz987wvut", "medias/xyz987wvut/events")):
+        events = WistiaExportEventsOperator(
+            task_id="events",
+            destination=str(tmp_path / "events.jsonl"),
+            media_id=media_id,
+            file_format="jsonl",
+        ).get_openlineage_facets_on_complete(None)
+        assert _names(events.inputs) == [(api, name)]
+        assert _names(events.outputs) == [("file", str(tmp_path / "events.jsonl"))]
+        fields = events.outputs[0].facets["schema"].fields
+        assert [f.name for f in fields] == list(EVENT_FIELDS)
+        assert {f.name: f.type for f in fields}["percent_viewed"] == "float"
+    all_daily = WistiaExportDailyStatsOperator(task_id="all", destination="gs://w/d.csv")
+    lineage = all_daily.get_openlineage_facets_on_complete(None)
+    assert _names(lineage.inputs) == [(api, "medias")]
+    assert [f.name for f in lineage.outputs[0].facets["schema"].fields] == list(DAILY_STATS_FIELDS)
+
+
+@needs_openlineage
 def test_the_listener_reports_a_real_export(tmp_path: Path) -> None:
     """Run an export DAG in a fresh process with OpenLineage on (file transport); read the events."""
     events = tmp_path / "events.jsonl"

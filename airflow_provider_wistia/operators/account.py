@@ -12,6 +12,10 @@ class WistiaGetAccountOperator(WistiaBaseOperator):
     """Return the account: ``id``, ``name``, ``url``, ``mediaCount``...
 
     :param wistia_conn_id: Airflow connection of type ``wistia``.
+
+    Example::
+
+        account = WistiaGetAccountOperator(task_id="get_account")
     """
 
     def call(self, hook: WistiaHook) -> Any:

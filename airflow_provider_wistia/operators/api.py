@@ -29,6 +29,12 @@ class WistiaApiOperator(WistiaBaseOperator):
     :param json: a JSON body (templated); not with ``data`` nor with GET.
     :param response_format: ``json`` (default) or ``xml`` (returns the XML text).
     :param wistia_conn_id: Airflow connection of type ``wistia``.
+
+    Example::
+
+        captions = WistiaApiOperator(
+            task_id="list_captions", method="GET", path="medias/xyz987wvut/captions"
+        )
     """
 
     template_fields: Sequence[str] = ("method", "path", "query", "data", "json")

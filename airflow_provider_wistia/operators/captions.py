@@ -54,6 +54,16 @@ class WistiaCreateCaptionsOperator(WistiaMediaOperator):
     :param if_exists: ``"fail"`` (Wistia's answer) or ``"replace"`` when the language has captions.
     :param extra_fields: more fields for Wistia, sent as they are (templated).
     :param wistia_conn_id: Airflow connection of type ``wistia``.
+
+    Example::
+
+        add = WistiaCreateCaptionsOperator(
+            task_id="add_captions",
+            media_id="xyz987wvut",
+            caption_file="/data/captions/launch.eng.srt",
+            language="eng",
+            if_exists="replace",
+        )
     """
 
     template_fields: Sequence[str] = ("media_id", "caption_file", "language", "extra_fields")
@@ -102,6 +112,12 @@ class WistiaUpdateCaptionsOperator(WistiaMediaOperator):
     :param caption_file: the new captions as SRT text, or a local ``.srt`` path (templated).
     :param extra_fields: more fields for Wistia, sent as they are (templated).
     :param wistia_conn_id: Airflow connection of type ``wistia``.
+
+    Example::
+
+        fix = WistiaUpdateCaptionsOperator(
+            task_id="fix_captions", media_id="xyz987wvut", language="eng", caption_file="/data/launch.eng.srt"
+        )
     """
 
     template_fields: Sequence[str] = ("media_id", "language", "caption_file", "extra_fields")
@@ -132,6 +148,12 @@ class WistiaDeleteCaptionsOperator(WistiaDeleteOperator):
     :param language: ISO-639-2 code of the captions, e.g. ``eng`` (templated).
     :param missing_ok: if True, captions (or a video) that are already gone are a success.
     :param wistia_conn_id: Airflow connection of type ``wistia``.
+
+    Example::
+
+        drop = WistiaDeleteCaptionsOperator(
+            task_id="drop_captions", media_id="xyz987wvut", language="eng", missing_ok=True
+        )
     """
 
     template_fields: Sequence[str] = ("media_id", "language")
@@ -157,6 +179,12 @@ class WistiaOrderCaptionsOperator(WistiaMediaOperator):
     :param automatically_enable: show the captions on the video once they are ready.
     :param confirm_charge: acknowledge that Wistia bills the order; required.
     :param wistia_conn_id: Airflow connection of type ``wistia``.
+
+    Example::
+
+        order = WistiaOrderCaptionsOperator(
+            task_id="order_captions", media_id="xyz987wvut", automated=True, confirm_charge=True
+        )
     """
 
     template_fields: Sequence[str] = ("media_id",)

@@ -27,6 +27,12 @@ class WistiaUpdateCustomizationsOperator(WistiaMediaOperator):
     :param replace: replace every saved customization instead of merging.
     :param extra_fields: more keys, merged into ``customizations`` (templated).
     :param wistia_conn_id: Airflow connection of type ``wistia``.
+
+    Example::
+
+        brand = WistiaUpdateCustomizationsOperator(
+            task_id="brand_player", media_id="xyz987wvut", customizations={"playerColor": "54bbff"}
+        )
     """
 
     template_fields: Sequence[str] = ("media_id", "customizations", "extra_fields")
@@ -63,6 +69,12 @@ class WistiaDeleteCustomizationsOperator(WistiaDeleteOperator):
     :param media_id: hashed id of the video (templated).
     :param missing_ok: if True, a video that is gone is a success (returns None).
     :param wistia_conn_id: Airflow connection of type ``wistia``.
+
+    Example::
+
+        reset = WistiaDeleteCustomizationsOperator(
+            task_id="reset_player", media_id="xyz987wvut", missing_ok=True
+        )
     """
 
     template_fields: Sequence[str] = ("media_id",)

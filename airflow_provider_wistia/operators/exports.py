@@ -22,8 +22,9 @@ from airflow_provider_wistia.export_activity import (
     run_day,
 )
 from airflow_provider_wistia.export_checkpoint import DEFAULT_MAX_CHECKPOINT_AGE, check_max_checkpoint_age
-from airflow_provider_wistia.export_engine import check_file_format
+from airflow_provider_wistia.export_engine import check_fields, check_file_format
 from airflow_provider_wistia.hooks.wistia import WistiaHook
+from airflow_provider_wistia.openlineage import WistiaExportLineageMixin
 from airflow_provider_wistia.operators.base import WistiaLinkedOperator, blank_to_none
 
 if TYPE_CHECKING:
@@ -98,7 +99,7 @@ class WistiaExportOperator(WistiaLinkedOperator):
         return result
 
 
-class _WindowExportOperator(WistiaExportOperator):
+class _WindowExportOperator(WistiaExportLineageMixin, WistiaExportOperator):
     """An export over a window of days; blank dates are resolved from the run in :meth:`prepare`.
 
     ``start_date`` and ``end_date`` are also ``BaseOperator``'s own arguments (the task's
@@ -134,6 +135,9 @@ class _WindowExportOperator(WistiaExportOperator):
     def prepare(self, context: Any) -> None:
         self.window = resolve_window(self.window_start, self.window_end, context)
 
+    def lineage_columns(self) -> Sequence[str]:
+        return check_fields(self.fields, self.export_class.FIELDS)
+
     def call(self, hook: WistiaHook) -> Any:
         start, end = self.window
         narrowed_to = (
@@ -158,12 +162,26 @@ class WistiaExportDailyStatsOperator(_WindowExportOperator):
     {WINDOW_PARAMS}
     :param project_id: only this project's medias (hashed id; templated).
     :param wistia_conn_id: Airflow connection of type ``wistia``.
+
+    Example::
+
+        daily = WistiaExportDailyStatsOperator(
+            task_id="daily_stats",
+            destination="s3://warehouse/wistia/daily-stats-january.csv",
+            start_date="2026-01-01",
+            end_date="2026-01-31",
+        )
     """
 
     template_fields: Sequence[str] = ("destination", "window_start", "window_end", "project_id", "fields")
     link_kind = "projects"
     link_field = "project_id"
     export_class = DailyStatsExport
+    lineage_column_types = {
+        "date": "date",
+        **dict.fromkeys(("load_count", "play_count"), "integer"),
+        "hours_watched": "float",
+    }
 
     def __init__(
         self,
@@ -188,12 +206,28 @@ class WistiaExportEventsOperator(_WindowExportOperator):
     {WINDOW_PARAMS}
     :param media_id: only this media's events (hashed id; templated).
     :param wistia_conn_id: Airflow connection of type ``wistia``.
+
+    Example::
+
+        events = WistiaExportEventsOperator(
+            task_id="viewing_events",
+            destination="gs://warehouse/wistia/events.jsonl",
+            file_format="jsonl",
+            media_id="xyz987wvut",
+        )
     """
 
     template_fields: Sequence[str] = ("destination", "window_start", "window_end", "media_id", "fields")
     link_kind = "medias"
     link_field = "media_id"
     export_class = EventsExport
+    lineage_column_types = {
+        "received_at": "timestamp",
+        **dict.fromkeys(("percent_viewed", "lat", "lon"), "float"),
+    }
+
+    def lineage_input_name(self) -> str:
+        return f"medias/{self.media_id}/events" if blank_to_none(self.media_id) else "events"
 
     def __init__(
         self,

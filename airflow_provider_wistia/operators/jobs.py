@@ -158,6 +158,12 @@ class WistiaArchiveMediasOperator(WistiaJobOperator):
     :param strict: fail (``WistiaPartialError``) when Wistia refused some of the medias.
     {_WAIT_PARAMS}
     :param wistia_conn_id: Airflow connection of type ``wistia``.
+
+    Example::
+
+        archive = WistiaArchiveMediasOperator(
+            task_id="archive_old", media_ids=["xyz987wvut", "pqr654stuv"], deferrable=True
+        )
     """
 
     template_fields: Sequence[str] = ("media_ids",)
@@ -179,6 +185,12 @@ class WistiaRestoreMediasOperator(WistiaJobOperator, WistiaLinkedOperator):
     :param strict: fail (``WistiaPartialError``) when Wistia refused some of the medias.
     {_WAIT_PARAMS}
     :param wistia_conn_id: Airflow connection of type ``wistia``.
+
+    Example::
+
+        restore = WistiaRestoreMediasOperator(
+            task_id="restore", media_ids=["xyz987wvut"], project_id="abc123defg"
+        )
     """
 
     template_fields: Sequence[str] = ("media_ids", "project_id")
@@ -211,6 +223,12 @@ class WistiaMoveMediasOperator(WistiaJobOperator, WistiaLinkedOperator):
     :param strict: fail when some medias could not be moved.
     {_WAIT_PARAMS}
     :param wistia_conn_id: Airflow connection of type ``wistia``.
+
+    Example::
+
+        move = WistiaMoveMediasOperator(
+            task_id="move_to_archive", media_ids=["xyz987wvut", "pqr654stuv"], project_id="abc123defg"
+        )
     """
 
     template_fields: Sequence[str] = ("media_ids", "project_id", "subfolder_id")
@@ -250,6 +268,12 @@ class WistiaSwapMediaOperator(WistiaJobOperator, WistiaMediaOperator):
     :param replacement_media_id: hashed id of the media whose file replaces it (templated).
     {_WAIT_PARAMS}
     :param wistia_conn_id: Airflow connection of type ``wistia``.
+
+    Example::
+
+        swap = WistiaSwapMediaOperator(
+            task_id="swap_file", media_id="xyz987wvut", replacement_media_id="pqr654stuv"
+        )
     """
 
     template_fields: Sequence[str] = ("media_id", "replacement_media_id")
@@ -270,6 +294,12 @@ class WistiaTrimMediaOperator(WistiaJobOperator, WistiaMediaOperator):
         or its text).
     {_WAIT_PARAMS}
     :param wistia_conn_id: Airflow connection of type ``wistia``.
+
+    Example::
+
+        trim = WistiaTrimMediaOperator(
+            task_id="trim_intro", media_id="xyz987wvut", trims=["00:00:00.000-00:00:05.000"]
+        )
     """
 
     template_fields: Sequence[str] = ("media_id", "trims")

@@ -26,6 +26,12 @@ class WistiaCreateSubfolderOperator(WistiaLinkedOperator):
     :param description: its description (templated).
     :param extra_fields: more fields for Wistia, sent as they are (templated).
     :param wistia_conn_id: Airflow connection of type ``wistia``.
+
+    Example::
+
+        raw = WistiaCreateSubfolderOperator(
+            task_id="create_subfolder", project_id="abc123defg", name="Raw footage"
+        )
     """
 
     template_fields: Sequence[str] = ("project_id", "name", "description", "extra_fields")
@@ -63,6 +69,10 @@ class WistiaCreateTagOperator(WistiaBaseOperator):
     :param if_exists: when the account has that tag already: ``"fail"`` (Wistia's answer) or
         ``"reuse"`` it (returned as listed; makes retries and reruns safe).
     :param wistia_conn_id: Airflow connection of type ``wistia``.
+
+    Example::
+
+        tag = WistiaCreateTagOperator(task_id="create_tag", name="launch-2026")
     """
 
     template_fields: Sequence[str] = ("name",)
@@ -90,6 +100,15 @@ class WistiaCreateChannelEpisodeOperator(WistiaMediaOperator):
     :param extra_fields: more episode fields for Wistia (title, description...), sent as they
         are (templated).
     :param wistia_conn_id: Airflow connection of type ``wistia``.
+
+    Example::
+
+        episode = WistiaCreateChannelEpisodeOperator(
+            task_id="publish_episode",
+            channel_id="chn123abcd",
+            media_id="xyz987wvut",
+            extra_fields={"title": "Episode 1"},
+        )
     """
 
     template_fields: Sequence[str] = ("channel_id", "media_id", "extra_fields")

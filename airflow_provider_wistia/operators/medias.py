@@ -38,6 +38,12 @@ class WistiaListMediasOperator(WistiaBaseOperator):
     :param tags: only medias carrying ALL these tags (templated; a list, or its text).
     :param archived: only archived (True) or only active (False) medias.
     :param wistia_conn_id: Airflow connection of type ``wistia``.
+
+    Example::
+
+        videos = WistiaListMediasOperator(
+            task_id="list_videos", project_id="abc123defg", media_type="Video"
+        )
     """
 
     template_fields: Sequence[str] = ("project_id", "name", "media_type", "hashed_id", "hashed_ids", "tags")
@@ -83,6 +89,10 @@ class WistiaGetMediaOperator(WistiaMediaOperator):
 
     :param media_id: hashed id of the media (templated).
     :param wistia_conn_id: Airflow connection of type ``wistia``.
+
+    Example::
+
+        media = WistiaGetMediaOperator(task_id="get_media", media_id="xyz987wvut")
     """
 
     def call(self, hook: WistiaHook) -> Any:
@@ -99,6 +109,12 @@ class WistiaUpdateMediaOperator(WistiaMediaOperator):
     :param tags: the media's tags: REPLACES its current ones (``[]`` removes them all; templated,
         a list or its text). None (or blank) leaves them alone.
     :param wistia_conn_id: Airflow connection of type ``wistia``.
+
+    Example::
+
+        rename = WistiaUpdateMediaOperator(
+            task_id="rename", media_id="xyz987wvut", name="Launch teaser (final)"
+        )
     """
 
     template_fields: Sequence[str] = ("media_id", "name", "description", "new_still_media_id", "tags")
@@ -136,6 +152,10 @@ class WistiaDeleteMediaOperator(WistiaDeleteOperator):
     :param media_id: hashed id of the media (templated).
     :param missing_ok: if True, a media that is already gone is a success (returns None).
     :param wistia_conn_id: Airflow connection of type ``wistia``.
+
+    Example::
+
+        delete = WistiaDeleteMediaOperator(task_id="delete_media", media_id="xyz987wvut", missing_ok=True)
     """
 
     template_fields: Sequence[str] = ("media_id",)
@@ -159,6 +179,12 @@ class WistiaCopyMediaOperator(WistiaMediaOperator):
     :param project_id: hashed id of the destination project; default: the source's (templated).
     :param owner_email: email address of the copy's owner; default: the source's owner (templated).
     :param wistia_conn_id: Airflow connection of type ``wistia``.
+
+    Example::
+
+        copy = WistiaCopyMediaOperator(
+            task_id="copy_for_review", media_id="xyz987wvut", project_id="abc123defg"
+        )
     """
 
     template_fields: Sequence[str] = ("media_id", "project_id", "owner_email")
@@ -188,6 +214,10 @@ class WistiaGetMediaStatsOperator(WistiaMediaOperator):
 
     :param media_id: hashed id of the video (templated).
     :param wistia_conn_id: Airflow connection of type ``wistia``.
+
+    Example::
+
+        stats = WistiaGetMediaStatsOperator(task_id="media_stats", media_id="xyz987wvut")
     """
 
     def call(self, hook: WistiaHook) -> Any:
@@ -212,6 +242,12 @@ class WistiaGetMediaEmbedOperator(WistiaMediaOperator):
     :param maxheight: oEmbed ``maxheight``.
     :param handle: the JavaScript handle of an API embed.
     :param wistia_conn_id: Airflow connection of type ``wistia``.
+
+    Example::
+
+        embed = WistiaGetMediaEmbedOperator(
+            task_id="embed_code", media_id="xyz987wvut", embed_type="async", width=640
+        )
     """
 
     template_fields: Sequence[str] = ("media_id", "oembed_params")

@@ -23,6 +23,10 @@ class WistiaListProjectsOperator(WistiaBaseOperator):
     """Return every project of the account (all pages) as a list.
 
     :param wistia_conn_id: Airflow connection of type ``wistia``.
+
+    Example::
+
+        projects = WistiaListProjectsOperator(task_id="list_projects")
     """
 
     def call(self, hook: WistiaHook) -> Any:
@@ -34,6 +38,10 @@ class WistiaGetProjectOperator(WistiaProjectOperator):
 
     :param project_id: hashed id of the project (templated).
     :param wistia_conn_id: Airflow connection of type ``wistia``.
+
+    Example::
+
+        project = WistiaGetProjectOperator(task_id="get_project", project_id="abc123defg")
     """
 
     def call(self, hook: WistiaHook) -> Any:
@@ -52,6 +60,12 @@ class WistiaCreateProjectOperator(WistiaLinkedOperator):
     :param if_exists: when a project of exactly this name exists: ``"create"`` another one
         anyway, ``"reuse"`` it (returned as is; makes retries and reruns safe) or ``"fail"``.
     :param wistia_conn_id: Airflow connection of type ``wistia``.
+
+    Example::
+
+        create = WistiaCreateProjectOperator(
+            task_id="create_project", name="Launch review", public=False, if_exists="reuse"
+        )
     """
 
     template_fields: Sequence[str] = ("name", "description", "admin_email")
@@ -110,6 +124,14 @@ class WistiaUpdateProjectOperator(WistiaProjectOperator):
     :param anonymous_can_upload: whether anyone may upload to it.
     :param anonymous_can_download: whether anyone may download from it.
     :param wistia_conn_id: Airflow connection of type ``wistia``.
+
+    Example::
+
+        publish = WistiaUpdateProjectOperator(
+            task_id="make_public",
+            project_id="{{ ti.xcom_pull(task_ids='create_project')['hashedId'] }}",
+            public=True,
+        )
     """
 
     template_fields: Sequence[str] = ("project_id", "name", "description")
@@ -149,6 +171,12 @@ class WistiaDeleteProjectOperator(WistiaDeleteOperator):
     :param project_id: hashed id of the project (templated).
     :param missing_ok: if True, a project that is already gone is a success (returns None).
     :param wistia_conn_id: Airflow connection of type ``wistia``.
+
+    Example::
+
+        cleanup = WistiaDeleteProjectOperator(
+            task_id="delete_project", project_id="abc123defg", missing_ok=True
+        )
     """
 
     template_fields: Sequence[str] = ("project_id",)
@@ -168,6 +196,12 @@ class WistiaCopyProjectOperator(WistiaProjectOperator):
     :param project_id: hashed id of the project to copy (templated).
     :param admin_email: owner of the copy, a Manager of the account (templated).
     :param wistia_conn_id: Airflow connection of type ``wistia``.
+
+    Example::
+
+        copy = WistiaCopyProjectOperator(
+            task_id="copy_template", project_id="abc123defg", admin_email="owner@example.com"
+        )
     """
 
     template_fields: Sequence[str] = ("project_id", "admin_email")

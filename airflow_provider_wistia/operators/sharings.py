@@ -24,6 +24,10 @@ class WistiaListSharingsOperator(WistiaProjectOperator):
 
     :param project_id: hashed id of the project (templated).
     :param wistia_conn_id: Airflow connection of type ``wistia``.
+
+    Example::
+
+        sharings = WistiaListSharingsOperator(task_id="list_sharings", project_id="abc123defg")
     """
 
     def call(self, hook: WistiaHook) -> Any:
@@ -36,6 +40,12 @@ class WistiaGetSharingOperator(_SharingOperator):
     :param project_id: hashed id of the project (templated).
     :param sharing_id: numeric id of the sharing; a string of digits is fine (templated).
     :param wistia_conn_id: Airflow connection of type ``wistia``.
+
+    Example::
+
+        sharing = WistiaGetSharingOperator(
+            task_id="get_sharing", project_id="abc123defg", sharing_id=14
+        )
     """
 
     def call(self, hook: WistiaHook) -> Any:
@@ -52,6 +62,12 @@ class WistiaCreateSharingOperator(WistiaProjectOperator):
     :param can_download: whether the person may download medias.
     :param can_upload: whether the person may upload medias.
     :param wistia_conn_id: Airflow connection of type ``wistia``.
+
+    Example::
+
+        share = WistiaCreateSharingOperator(
+            task_id="share", project_id="abc123defg", with_email="reviewer@example.com", can_download=True
+        )
     """
 
     template_fields: Sequence[str] = ("project_id", "with_email")
@@ -95,6 +111,12 @@ class WistiaUpdateSharingOperator(_SharingOperator):
     :param can_upload: whether the person may upload medias.
     :param is_admin: whether the person administers the project.
     :param wistia_conn_id: Airflow connection of type ``wistia``.
+
+    Example::
+
+        promote = WistiaUpdateSharingOperator(
+            task_id="make_admin", project_id="abc123defg", sharing_id=14, is_admin=True
+        )
     """
 
     def __init__(
@@ -132,6 +154,12 @@ class WistiaDeleteSharingOperator(WistiaDeleteOperator):
     :param sharing_id: numeric id of the sharing; a string of digits is fine (templated).
     :param missing_ok: if True, a sharing that is already gone is a success (returns None).
     :param wistia_conn_id: Airflow connection of type ``wistia``.
+
+    Example::
+
+        unshare = WistiaDeleteSharingOperator(
+            task_id="unshare", project_id="abc123defg", sharing_id=14, missing_ok=True
+        )
     """
 
     template_fields: Sequence[str] = ("project_id", "sharing_id")

@@ -39,7 +39,8 @@ class WistiaExportStatsOperator(WistiaExportLineageMixin, WistiaExportOperator):
     Pass ``outlets=[Asset(...)]`` to schedule downstream DAGs on fresh stats.
 
     :param destination: local path or ``ObjectStoragePath`` URL (``file://``, ``s3://``,
-        ``gs://``...), e.g. ``/data/wistia/stats/{{ ds }}.csv`` (templated). For an object
+        ``gs://``...), e.g. ``/data/wistia/stats/{{ dag_run.run_after | ds }}.csv`` (templated;
+        a bare ``{{ ds }}`` fails in runs without a logical date). For an object
         store that needs a connection, pass ``ObjectStoragePath(url, conn_id=...)``.
     :param project_id: export only this project's medias (hashed id; templated).
     :param file_format: ``csv`` (with a header line) or ``jsonl``.
@@ -57,6 +58,14 @@ class WistiaExportStatsOperator(WistiaExportLineageMixin, WistiaExportOperator):
         default 24 hours) is discarded, with a log line, so one file never mixes stats read on
         different days. None: never expires.
     :param wistia_conn_id: Airflow connection of type ``wistia``.
+
+    Example::
+
+        export = WistiaExportStatsOperator(
+            task_id="export_stats",
+            destination="s3://analytics/wistia/{{ dag_run.run_after | ds }}.csv",
+            fields=["hashed_id", "name", "plays", "visitors"],
+        )
     """
 
     template_fields: Sequence[str] = ("destination", "project_id", "fields")

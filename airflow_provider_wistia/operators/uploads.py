@@ -89,10 +89,21 @@ class WistiaUploadMediaOperator(WistiaLinkedOperator):
     :param description: media description (templated).
     :param wait_for_ready: return only once Wistia's status for the media is ``ready``
         (the media then has its duration and assets); fail if it becomes ``failed``.
-    :param deferrable: wait in the triggerer instead of the worker (with ``wait_for_ready``).
+    :param deferrable: wait in the triggerer instead of the worker (with ``wait_for_ready``);
+        default: Airflow's ``[operators] default_deferrable``.
     :param poll_interval: seconds between status checks while waiting.
     :param ready_timeout: seconds to wait for ``ready`` before failing.
     :param wistia_conn_id: Airflow connection of type ``wistia``.
+
+    Example::
+
+        upload = WistiaUploadMediaOperator(
+            task_id="upload",
+            url="https://example.com/videos/launch.mp4",
+            project_id="abc123defg",
+            wait_for_ready=True,
+            deferrable=True,
+        )
     """
 
     template_fields: Sequence[str] = ("file_path", "url", "project_id", "name", "description")

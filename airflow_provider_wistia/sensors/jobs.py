@@ -26,6 +26,12 @@ class WistiaBackgroundJobSensor(WistiaBaseSensor):
     :param kwargs: ``deferrable`` (wait in :class:`WistiaBackgroundJobTrigger`), ``poke_interval``
         (default 10 s), ``wistia_conn_id`` (see :class:`WistiaBaseSensor`), and
         ``BaseSensorOperator`` arguments: ``timeout``, ``soft_fail``, ``mode``...
+
+    Example::
+
+        job_done = WistiaBackgroundJobSensor(
+            task_id="wait_for_job", job_id=1234, deferrable=True, timeout=3600
+        )
     """
 
     template_fields: Sequence[str] = ("job_id",)

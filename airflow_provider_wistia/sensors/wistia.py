@@ -65,7 +65,8 @@ class WistiaBaseSensor(BaseSensorOperator):
     """What the Wistia sensors share: a lazy hook, transient-error handling, deferral.
 
     :param wistia_conn_id: Airflow connection of type ``wistia``.
-    :param deferrable: wait in the triggerer instead of a worker (``mode`` is then unused).
+    :param deferrable: wait in the triggerer instead of a worker (``mode`` is then unused);
+        default: Airflow's ``[operators] default_deferrable``.
     :param poke_interval: seconds between checks (floats accepted), also the trigger's;
         default :attr:`default_poke_interval` (30 s for the status sensor, 60 s otherwise).
     :param kwargs: ``BaseSensorOperator`` arguments: ``timeout``, ``soft_fail``, ``mode``,
@@ -158,6 +159,12 @@ class WistiaMediaStatusSensor(WistiaBaseSensor):
         arguments: ``timeout``, ``soft_fail``, ``mode``, ``exponential_backoff``...
 
     Returns the media JSON.
+
+    Example::
+
+        ready = WistiaMediaStatusSensor(
+            task_id="wait_until_ready", media_id="xyz987wvut", deferrable=True, timeout=3600
+        )
     """
 
     template_fields: Sequence[str] = ("media_id",)
@@ -203,6 +210,12 @@ class WistiaNewMediaSensor(WistiaBaseSensor):
     :param kwargs: ``deferrable`` (wait in :class:`WistiaNewMediaTrigger`), ``poke_interval``,
         ``wistia_conn_id`` (see :class:`WistiaBaseSensor`), and ``BaseSensorOperator``
         arguments: ``timeout``, ``soft_fail``, ``mode``, ``exponential_backoff``...
+
+    Example::
+
+        new_media = WistiaNewMediaSensor(
+            task_id="wait_for_uploads", project_id="abc123defg", mode="reschedule", poke_interval=300
+        )
     """
 
     template_fields: Sequence[str] = ("project_id", "since", "known_media_ids")
@@ -264,6 +277,12 @@ class WistiaMediaStatsSensor(WistiaBaseSensor):
     :param kwargs: ``deferrable`` (wait in :class:`WistiaMediaStatsTrigger`), ``poke_interval``,
         ``wistia_conn_id`` (see :class:`WistiaBaseSensor`), and ``BaseSensorOperator``
         arguments: ``timeout``, ``soft_fail``, ``mode``, ``exponential_backoff``...
+
+    Example::
+
+        popular = WistiaMediaStatsSensor(
+            task_id="wait_for_100_plays", media_id="xyz987wvut", metric="plays", threshold=100
+        )
     """
 
     template_fields: Sequence[str] = ("media_id",)
