@@ -22,7 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from harness import EmulatorProcess, Row, fmt_table, prepare_airflow_env
 
-ITEMS = ("1", "2", "3", "4", "5", "6", "7")
+ITEMS = ("1", "2", "3", "4", "5", "6", "7", "8", "9")
 
 
 def machine() -> str:
@@ -48,7 +48,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--quick", action="store_true", help="scaled-down run (about a minute)")
     parser.add_argument(
-        "--only", default=",".join(ITEMS), help="comma-separated items to run (default: all, 1-7)"
+        "--only", default=",".join(ITEMS), help="comma-separated items to run (default: all, 1-9)"
     )
     parser.add_argument("--markdown", type=Path, help="also write the table, with a header, to this file")
     return parser.parse_args(argv)
@@ -70,6 +70,7 @@ def run(only: set[str], quick: bool, markdown: Path | None) -> int:
     import export_bench
     import import_bench
     import requests_bench
+    import triggers_bench
     import webhook_bench
 
     started = time.monotonic()
@@ -102,6 +103,10 @@ def run(only: set[str], quick: bool, markdown: Path | None) -> int:
                 "4: rate-limit utilisation (about 3 minutes; 40 s with --quick)",
                 lambda: export_bench.utilisation(emu, quick),
             )
+        if "8" in only:
+            section("8: status triggers at scale", lambda: triggers_bench.status_triggers(emu, quick))
+        if "9" in only:
+            section("9: new-media watchers", lambda: triggers_bench.new_media_watchers(emu, quick))
     if "5" in only:
         section("5: export memory", lambda: export_bench.memory(quick))
     if "6" in only:

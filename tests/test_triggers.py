@@ -60,8 +60,11 @@ def rebuild(trigger: BaseTrigger) -> BaseTrigger:
     return getattr(importlib.import_module(module), name)(**kwargs)
 
 
-def media_path(hashed_id: str) -> str:
-    return f"^/v1/medias/{hashed_id}\\.json$"
+BATCH_PATH = "^/v1/medias\\.json$"  # status triggers read their medias in hashed_ids[] batches
+
+
+def batch_reads(emulator: WistiaEmulator) -> list[int]:
+    return [r.status for r in emulator.requests if r.path == "/v1/medias.json"]
 
 
 TRIGGERS = [
@@ -117,7 +120,9 @@ def test_status_trigger_success_event(emulator: WistiaEmulator) -> None:
     assert event["status"] == "success" and set(event) == {"status", "media", "message"}
     assert event["media"]["hashed_id"] == media and event["media"]["status"] == "ready"
     assert media in event["message"] and "ready" in event["message"]
-    assert [r.status for r in emulator.requests if r.path == f"/v1/medias/{media}.json"] == [200, 200]
+    reads = [r for r in emulator.requests if r.path == "/v1/medias.json"]
+    assert [r.status for r in reads] == [200, 200] and all(r.query["hashed_ids[]"] == media for r in reads)
+    assert not [r for r in emulator.requests if r.path == f"/v1/medias/{media}.json"]  # found in the batch
 
 
 def test_status_trigger_failure_event(emulator: WistiaEmulator) -> None:
@@ -145,11 +150,10 @@ def test_status_trigger_timeout_event(emulator: WistiaEmulator) -> None:
 def test_retries_a_burst_of_503_with_retry_after(emulator: WistiaEmulator, set_connection) -> None:
     set_connection(max_retries=1)  # the hook gives up after 2 attempts: the trigger must carry on
     media = emulator.create_media("busy.mp4")["hashed_id"]
-    emulator.add_fault("rate_limit", status=503, retry_after=0, times=6, path=media_path(media))
+    emulator.add_fault("rate_limit", status=503, retry_after=0, times=6, path=BATCH_PATH)
     event = first_event(WistiaMediaStatusTrigger(media, poll_interval=0.05))
     assert event["status"] == "success" and event["media"]["hashed_id"] == media
-    statuses = [r.status for r in emulator.requests if r.path == f"/v1/medias/{media}.json"]
-    assert statuses == [503] * 6 + [200]
+    assert batch_reads(emulator) == [503] * 6 + [200]
     assert emulator.faults_injected == {"rate_limit": 6}
     assert all(r.headers.get("Authorization") == "Bearer <redacted>" for r in emulator.requests)
 
@@ -157,8 +161,8 @@ def test_retries_a_burst_of_503_with_retry_after(emulator: WistiaEmulator, set_c
 def test_retries_connection_errors(emulator: WistiaEmulator, set_connection) -> None:
     set_connection(max_retries=0)
     media = emulator.create_media("flaky.mp4")["hashed_id"]
-    emulator.add_fault("reset_before", times=2, path=media_path(media))
-    emulator.add_fault("status", status=502, times=1, path=media_path(media))
+    emulator.add_fault("reset_before", times=2, path=BATCH_PATH)
+    emulator.add_fault("status", status=502, times=1, path=BATCH_PATH)
     event = first_event(WistiaMediaStatusTrigger(media, poll_interval=0.05))
     assert event["status"] == "success"
     assert emulator.faults_injected == {"reset_before": 2, "status": 1}
@@ -185,7 +189,7 @@ def test_missing_media_gives_an_error_event(emulator: WistiaEmulator) -> None:
 
 def test_run_does_not_block_the_event_loop(emulator: WistiaEmulator) -> None:
     media = emulator.create_media("slow.mp4")["hashed_id"]
-    emulator.add_fault("slow", delay=1.0, times=1, path=media_path(media))
+    emulator.add_fault("slow", delay=1.0, times=1, path=BATCH_PATH)
 
     async def scenario() -> tuple[dict[str, Any], int]:
         ticks = 0

@@ -14,7 +14,6 @@ from airflow.triggers.base import BaseEventTrigger
 from test_sensors import backdate
 
 from airflow_provider_wistia.emulator import WistiaEmulator
-from airflow_provider_wistia.exceptions import WistiaNotFoundError
 from airflow_provider_wistia.triggers import WistiaNewMediaEventTrigger
 
 POLL = 0.05
@@ -78,13 +77,16 @@ def test_one_event_per_new_media_and_none_when_nothing_changes(emulator: WistiaE
         await watch.stop()
         assert len(watch.events) == 3 and not set(existing) & {e["media"]["hashed_id"] for e in watch.events}
         event = watch.events[0]
-        assert set(event) == {"status", "media", "project_id", "message"}
+        assert set(event) == {"status", "media", "project_id", "dedupe_key", "message"}
         assert event["status"] == "success" and event["project_id"] == project and a in event["message"]
+        assert [e["dedupe_key"] for e in watch.events] == [a, b, c]
 
     run(scenario)
     lists = [r for r in emulator.requests if r.path == "/v1/medias.json"]
-    assert all(r.query["project_id"] == project and r.query["sort_direction"] == "0" for r in lists)
-    assert all("cursor[after]" not in r.query for r in lists)  # one request a poll: it stops at the cursor
+    assert all(r.query["sort_by"] == "created" and r.query["sort_direction"] == "0" for r in lists)
+    assert all(r.query["page"] == "1" for r in lists)  # one request a poll: it stops at the cursor
+    # The first read lists the project (baseline); then the shared poller lists the account.
+    assert lists[0].query["project_id"] == project and not any("project_id" in r.query for r in lists[1:])
 
 
 def test_known_media_ids_replace_the_baseline(emulator: WistiaEmulator) -> None:
@@ -175,9 +177,7 @@ def test_without_a_state_store_a_restart_takes_a_new_baseline(emulator: WistiaEm
     run(scenario)
 
 
-def test_transient_errors_are_retried_and_hard_errors_raised(
-    emulator: WistiaEmulator, set_connection
-) -> None:
+def test_transient_errors_are_retried(emulator: WistiaEmulator, set_connection) -> None:
     set_connection(max_retries=0)
     project = emulator.create_project("Inbox")["hashedId"]
 
@@ -188,12 +188,37 @@ def test_transient_errors_are_retried_and_hard_errors_raised(
         new = emulator.create_media("new.mp4", project)["hashed_id"]
         assert await watch.until(1, timeout=10) == [new]
         await watch.stop()
-        gone = Watch(WistiaNewMediaEventTrigger("nosuchproject", poll_interval=POLL))
-        with pytest.raises(WistiaNotFoundError):
-            await gone.until(1)
 
     run(scenario)
     assert emulator.faults_injected == {"rate_limit": 3}
+
+
+@pytest.mark.parametrize("problem", ["revoked token", "missing project"])
+def test_missing_project_or_revoked_token_keeps_the_trigger_alive_in_back_off(
+    emulator: WistiaEmulator, set_connection, capfd: pytest.CaptureFixture[str], problem: str
+) -> None:
+    """A 401 or 404 would make the triggerer recreate a failed trigger at once, forever."""
+    if problem == "revoked token":
+        set_connection(token="revoked-token-123")
+        project, status = emulator.create_project("Inbox")["hashedId"], "401"
+    else:
+        project, status = "nosuchproject", "404"
+
+    async def scenario() -> None:
+        watch = Watch(WistiaNewMediaEventTrigger(project, poll_interval=0.1))
+        await asyncio.sleep(1.6)  # attempts at 0, 0.1, 0.3, 0.7, 1.5 s: doubling waits
+        assert not watch.task.done() and watch.events == []
+        await watch.stop()
+
+    capfd.readouterr()
+    run(scenario)
+    output = "".join(capfd.readouterr())
+    lines = [line for line in output.splitlines() if f"Cannot watch Wistia project {project}" in line]
+    assert 3 <= len(lines) <= 6, output
+    assert "(attempt 1)" in lines[0] and status in lines[0] and "trying again in 0.1 s" in lines[0]
+    assert "(attempt 3)" in lines[2] and "trying again in 0.4 s" in lines[2]
+    assert len(emulator.requests) == len(lines)  # one request per attempt, no hot loop
+    assert "revoked-token-123" not in output
 
 
 def test_usable_in_an_asset_watcher() -> None:

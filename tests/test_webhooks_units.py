@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import hmac
 import json
@@ -112,7 +113,7 @@ def test_a_delivery_that_cannot_be_recorded_is_answered_503_without_the_payload(
     monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
     """A database failure (which the emulator cannot produce) is the one thing mocked here."""
-    from fastapi.testclient import TestClient
+    import httpx
     from sqlalchemy.exc import OperationalError
 
     from airflow_provider_wistia.webhooks import app as webhook_app
@@ -129,10 +130,14 @@ def test_a_delivery_that_cannot_be_recorded_is_answered_503_without_the_payload(
     monkeypatch.setattr(webhook_app, "record_events", database_down)
     caplog.set_level("INFO")
     body = _body(payload={"media": {"id": "payload-marker-7"}})
-    with TestClient(webhook_app.create_app()) as client:
-        answer = client.post(
-            "/webhooks/wistia_unit", content=body, headers={"X-Wistia-Signature": sign(body, secret)}
-        )
+
+    async def post() -> httpx.Response:
+        transport = httpx.ASGITransport(app=webhook_app.create_app())
+        async with httpx.AsyncClient(transport=transport, base_url="http://receiver") as client:
+            headers = {"X-Wistia-Signature": sign(body, secret)}
+            return await client.post("/webhooks/wistia_unit", content=body, headers=headers)
+
+    answer = asyncio.run(post())
     assert (answer.status_code, answer.json()) == (503, {"detail": "Not recorded; retry later."})
     assert "recording failed (OperationalError)" in caplog.text
     assert "payload-marker-7" not in caplog.text and secret not in caplog.text

@@ -22,8 +22,9 @@ Behaviour worth knowing:
   and upload requests; over it: 429 (or 503) ``text/plain`` ``Rate limit exceeded`` with
   ``Retry-After``. Refused requests do not count.
 * Lifecycle: a queued media moves ``queued -> processing -> ready`` one step per
-  ``polls_per_step`` reads through ``GET /v1/medias/<id>`` (the read that completes a step
-  already shows the new status); ``script_media_lifecycle`` forces another path.
+  ``polls_per_step`` reads through ``GET /v1/medias/<id>`` or ``GET /v1/medias?hashed_ids[]=``
+  (a read by id; the read that completes a step already shows the new status);
+  ``script_media_lifecycle`` forces another path.
 * Webhooks: a registered webhook receives signed media lifecycle events, retried with
   back-off (see :mod:`.webhooks`).
 * Admin API under ``/__emulator__/`` (see :mod:`.admin`); CLI: ``python -m

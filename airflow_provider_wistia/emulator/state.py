@@ -391,6 +391,8 @@ class Store:
             if hashed_ids is not None:
                 found = (self.medias[h] for h in set(hashed_ids) if h in self.medias)
                 recs = sorted(found, key=lambda m: m.id)
+                for rec in recs:  # asking for a media by id is a poll of it, as Medias#show is
+                    self._advance(rec)
             else:
                 recs = list(self.medias.values())
             if project_id:
@@ -421,10 +423,13 @@ class Store:
         """``Medias#show``: counts as a poll, advancing the media's lifecycle."""
         with self.lock:
             rec = self.media(hid)
-            if rec.advance(self.polls_per_step):
-                rec.updated = time.time()
-                self._emit(f"media.{rec.status}", rec)
+            self._advance(rec)
             return self._full(rec)
+
+    def _advance(self, rec: MediaRec) -> None:
+        if rec.advance(self.polls_per_step):
+            rec.updated = time.time()
+            self._emit(f"media.{rec.status}", rec)
 
     def update_media(
         self, hid: str, name: str | None, description: str | None, new_still: str | None

@@ -10,12 +10,8 @@ and the ``requests.Session`` built on first use, so DAG files can create hooks f
 
 from __future__ import annotations
 
-import json
-import logging
-import random
 import threading
 from collections.abc import Callable
-from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.parse import urlencode
 
@@ -23,55 +19,38 @@ import requests
 import urllib3
 from airflow.sdk import BaseHook
 from requests.adapters import HTTPAdapter
-from tenacity import RetryCallState, Retrying, retry_if_exception_type, stop_after_attempt
+from tenacity import Retrying
 
 from airflow_provider_wistia import __version__
-from airflow_provider_wistia.exceptions import (
-    WistiaConfigError,
-    WistiaError,
-    WistiaServerError,
-    describe_error_body,
-    error_for_status,
-)
+from airflow_provider_wistia.exceptions import WistiaConfigError, WistiaServerError
 from airflow_provider_wistia.hooks.encoding import check_json_body, encode_fields
 from airflow_provider_wistia.hooks.endpoints import WistiaDataApiMixin
 from airflow_provider_wistia.hooks.multipart import StreamingMultipart
+from airflow_provider_wistia.hooks.policy import (
+    auth_header_value,
+    call_with_retries,
+    endpoint_path,
+    read_answer,
+    retrying_options,
+    transport_failure,
+)
 from airflow_provider_wistia.hooks.settings import WistiaSettings, settings_from_connection
-from airflow_provider_wistia.ratelimit import SlidingWindowRateLimiter
+from airflow_provider_wistia.ratelimit import SlidingWindowRateLimiter, shared_limiter
 from airflow_provider_wistia.validation import (
     require_id,
     require_text,
 )
 
 USER_AGENT = f"airflow-provider-wistia/{__version__} (+requests/{requests.__version__})"
-MAX_RETRY_AFTER_SECONDS = 900.0
-MAX_BACKOFF_SECONDS = 60.0
-RETRIED_SERVER_STATUSES = frozenset({500, 502, 504})
-RATE_LIMIT_STATUSES = frozenset({429, 503})
-IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "PUT", "DELETE"})
 # oEmbed's own parameters travel on the oEmbed call; Wistia's embed options ride inside the media URL.
 OEMBED_SPEC_PARAMS = frozenset({"maxwidth", "maxheight", "format", "callback"})
-
-log = logging.getLogger(__name__)
-
-
-class _Retryable(Exception):
-    """Internal: an attempt failed in a way worth another try."""
-
-    def __init__(self, error: WistiaError, retry_after: float | None = None) -> None:
-        super().__init__(str(error))
-        self.error = error
-        self.retry_after = retry_after
 
 
 class _HeaderAuth(requests.auth.AuthBase):
     """Put the token in the Authorization header, and only there; never shown by repr."""
 
     def __init__(self, settings: WistiaSettings) -> None:
-        if settings.auth_type == "basic":
-            self._value = requests.auth._basic_auth_str("api", settings.token)
-        else:
-            self._value = f"Bearer {settings.token}"
+        self._value = auth_header_value(settings)
 
     def __call__(self, r: requests.PreparedRequest) -> requests.PreparedRequest:
         r.headers["Authorization"] = self._value
@@ -79,22 +58,6 @@ class _HeaderAuth(requests.auth.AuthBase):
 
     def __repr__(self) -> str:
         return "<WistiaAuth ***>"
-
-
-def _retry_after_seconds(value: str | None) -> float | None:
-    if not value:
-        return None
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        pass
-    try:
-        import datetime as dt
-
-        when = parsedate_to_datetime(value)
-        return max(0.0, (when - dt.datetime.now(when.tzinfo)).total_seconds())
-    except (TypeError, ValueError):
-        return None
 
 
 def _connection_not_established(exc: requests.RequestException) -> bool:
@@ -172,14 +135,17 @@ class WistiaHook(WistiaDataApiMixin, BaseHook):
                     session.mount("https://", adapter)
                     session.mount("http://", adapter)
                     self._auth = _HeaderAuth(settings)
-                    self._limiter = SlidingWindowRateLimiter(settings.rate_limit_per_minute, 60.0)
                     self._session = session
         return self._session
 
     @property
     def rate_limiter(self) -> SlidingWindowRateLimiter:
-        self.get_conn()
-        assert self._limiter is not None
+        """The connection's limiter, shared by every hook and trigger of this process (kept by ``close``)."""
+        if self._limiter is None:
+            settings = self.settings
+            self._limiter = shared_limiter(
+                settings.conn_id, settings.base_url, settings.rate_limit_per_minute
+            )
         return self._limiter
 
     def close(self) -> None:
@@ -208,15 +174,7 @@ class WistiaHook(WistiaDataApiMixin, BaseHook):
         List values are sent as ``name[]=v``; a nested dict in ``params``/``data`` is a
         :class:`WistiaConfigError`. An empty 200 body (Wistia sends them, e.g. captions) is ``None``.
         """
-        if response_format not in ("json", "xml"):
-            raise WistiaConfigError(f"response_format must be 'json' or 'xml', got {response_format!r}.")
-        rel = path.strip().lstrip("/")
-        rel = rel[3:] if rel.startswith("v1/") else rel
-        for ext in (".json", ".xml"):
-            rel = rel[: -len(ext)] if rel.endswith(ext) else rel
-        if not rel:
-            raise WistiaConfigError(f"path {path!r} names no endpoint.")
-        display = f"/v1/{rel}.{response_format}"
+        display = endpoint_path(path, response_format)
         url = self.settings.base_url + display
         method = method.upper()
         if json is not None:
@@ -259,42 +217,33 @@ class WistiaHook(WistiaDataApiMixin, BaseHook):
     ) -> Any:
         """Send one logical request with rate limiting and retries; return the decoded body.
 
-        ``read_timeout`` replaces the connection's ``timeout`` for this call (uploads).
+        ``read_timeout`` replaces the connection's ``timeout`` for this call (uploads). The
+        retry policy is :mod:`.policy`'s, shared with the triggers' async client.
         """
         settings = self.settings
-        idempotent = method in IDEMPOTENT_METHODS
         wire_method, wire_data = method, data
         if settings.method_override and method in ("PUT", "DELETE"):
             # A JSON body carries no form field: the override then rides in a header (Rack reads both).
             wire_method = "POST"
             wire_data = data if json is not None else {**(data or {}), "_method": method.lower()}
-        retrying = Retrying(
-            stop=stop_after_attempt(settings.max_retries + 1),
-            wait=self._wait_before_retry,
-            retry=retry_if_exception_type(_Retryable),
-            before_sleep=self._log_retry,
-            reraise=True,
-        )
-        try:
-            for attempt in retrying:
-                with attempt:
-                    return self._attempt(
-                        method,
-                        wire_method,
-                        url,
-                        display_path,
-                        idempotent,
-                        params=params,
-                        data=wire_data,
-                        json=json,
-                        body=body,
-                        response_format=response_format,
-                        authenticated=authenticated,
-                        read_timeout=read_timeout,
-                    )
-        except _Retryable as exc:
-            raise exc.error from None
-        raise AssertionError("unreachable")  # pragma: no cover
+
+        def attempt(resent_after_possible_apply: bool) -> Any:
+            return self._attempt(
+                method,
+                wire_method,
+                url,
+                display_path,
+                resent_after_possible_apply,
+                params=params,
+                data=wire_data,
+                json=json,
+                body=body,
+                response_format=response_format,
+                authenticated=authenticated,
+                read_timeout=read_timeout,
+            )
+
+        return call_with_retries(attempt, Retrying(**retrying_options(settings)))
 
     def _attempt(
         self,
@@ -302,7 +251,7 @@ class WistiaHook(WistiaDataApiMixin, BaseHook):
         wire_method: str,
         url: str,
         display: str,
-        idempotent: bool,
+        resent_after_possible_apply: bool,
         *,
         params: dict[str, Any] | None,
         data: dict[str, Any] | None,
@@ -337,75 +286,34 @@ class WistiaHook(WistiaDataApiMixin, BaseHook):
                 timeout=(min(10.0, settings.timeout), read_timeout or settings.timeout),
             )
         except (requests.ConnectionError, requests.Timeout) as exc:
-            if idempotent or _connection_not_established(exc):
-                raise _Retryable(self._transport_error(method, display, exc)) from None
-            raise self._transport_error(method, display, exc, may_have_applied=True) from None
+            timed_out = isinstance(exc, requests.Timeout)
+            never_sent = _connection_not_established(exc)
+            raise transport_failure(
+                method, display, exc, timed_out=timed_out, never_sent=never_sent
+            ) from None
         except requests.RequestException as exc:
             raise self._transport_error(method, display, exc) from None
         finally:
             if slot is not None:
                 limiter.release(slot)
-        return self._decode(response, method, display, idempotent, response_format)
-
-    def _decode(
-        self, response: requests.Response, method: str, display: str, idempotent: bool, response_format: str
-    ) -> Any:
-        status = response.status_code
-        if status >= 400:
-            detail = describe_error_body(response.content, response.headers.get("Content-Type"))
-            error = error_for_status(status, method, display, detail)
-            if status in RATE_LIMIT_STATUSES:
-                raise _Retryable(error, _retry_after_seconds(response.headers.get("Retry-After")))
-            if status in RETRIED_SERVER_STATUSES and idempotent:
-                raise _Retryable(error)
-            if status >= 500 and not idempotent:
-                error.args = (f"{error} (not retried: the {method} may have been applied by Wistia)",)
-            raise error
-        if response_format != "json":
-            return response.text
-        if not response.content.strip():
-            return None
-        try:
-            return json.loads(response.content)
-        except ValueError:
-            detail = describe_error_body(response.content, response.headers.get("Content-Type"))
-            error = WistiaServerError(
-                f"Wistia API {method} {display} answered HTTP {status} with a non-JSON body: {detail}",
-                status_code=status,
-                method=method,
-                path=display,
-                detail=detail,
-            )
-            if idempotent:
-                raise _Retryable(error) from None
-            raise error from None
+        return self._decode(response, method, display, resent_after_possible_apply, response_format)
 
     @staticmethod
-    def _transport_error(
-        method: str, display: str, exc: Exception, *, may_have_applied: bool = False
-    ) -> WistiaServerError:
-        kind = "timed out" if isinstance(exc, requests.Timeout) else "could not complete"
-        note = f" (not retried: the {method} may have been applied by Wistia)" if may_have_applied else ""
+    def _decode(
+        response: requests.Response,
+        method: str,
+        display: str,
+        resent_after_possible_apply: bool,
+        response_format: str,
+    ) -> Any:
+        return read_answer(response, method, display, response_format, resent_after_possible_apply)
+
+    @staticmethod
+    def _transport_error(method: str, display: str, exc: Exception) -> WistiaServerError:
         return WistiaServerError(
-            f"Wistia API {method} {display} {kind}: {type(exc).__name__}{note}", method=method, path=display
-        )
-
-    def _wait_before_retry(self, retry_state: RetryCallState) -> float:
-        exc = retry_state.outcome.exception() if retry_state.outcome else None
-        if isinstance(exc, _Retryable) and exc.retry_after is not None:
-            return min(exc.retry_after, MAX_RETRY_AFTER_SECONDS)
-        base = self.settings.retry_backoff * (2 ** (retry_state.attempt_number - 1))
-        return min(MAX_BACKOFF_SECONDS, base / 2 + random.uniform(0, base / 2))
-
-    def _log_retry(self, retry_state: RetryCallState) -> None:
-        exc = retry_state.outcome.exception() if retry_state.outcome else None
-        wait = retry_state.next_action.sleep if retry_state.next_action else 0.0
-        log.warning(
-            "%s; retrying in %.1f s (attempt %d of %d)",
-            exc,
-            wait,
-            retry_state.attempt_number + 1,
-            self.settings.max_retries + 1,
+            f"Wistia API {method} {display} could not complete: {type(exc).__name__}",
+            method=method,
+            path=display,
         )
 
     # ------------------------------------------------------------------ medias (other hosts)

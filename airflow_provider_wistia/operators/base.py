@@ -172,8 +172,12 @@ class WistiaDeleteOperator(WistiaBaseOperator):
         self.missing_ok = missing_ok
 
     def delete(self, what: str, call: Callable[[], T]) -> T | None:
+        """Run the delete; None when the object is gone (a resent DELETE answered 404, or ``missing_ok``)."""
         try:
-            return call()
+            result = call()
+            if result is None:  # the hook resent a DELETE whose answer was lost and got 404
+                self.log.info("%s was already gone: the first DELETE was applied, its answer was lost.", what)
+            return result
         except WistiaNotFoundError:
             if not self.missing_ok:
                 raise

@@ -1,7 +1,8 @@
 """What the Wistia sensors and triggers wait for, as plain synchronous checks.
 
-A sensor's ``poke`` calls these directly; a trigger calls the very same functions in a
-thread (``asyncio.to_thread``), so both modes agree on what "done" means. Also here:
+A sensor's ``poke`` calls the ``check_*`` functions; a trigger reads the same data with the
+async client and applies the same ``*_outcome`` functions, so both modes agree on what
+"done" means. Also here:
 argument validation (run before any request), the errors counted as transient, and
 :func:`result_from_event`, which turns a trigger event into a return value or an error.
 """
@@ -140,11 +141,10 @@ def media_created(media: dict[str, Any]) -> datetime | None:
         return None
 
 
-def check_media_status(
-    hook: WistiaHook, media_id: str, targets: Collection[str], failures: Collection[str]
+def media_status_outcome(
+    media: dict[str, Any], media_id: str, targets: Collection[str], failures: Collection[str]
 ) -> Outcome:
-    """Read the media once: done on a target status, failed on a failure status."""
-    media = hook.get_media(media_id)
+    """Done on a target status, failed on a failure status (sensor and trigger alike)."""
     status = str(media.get("status", "")).lower()
     if status in targets:
         return Outcome(True, media, message=f"Wistia media {media_id} is {status!r}.")
@@ -158,6 +158,13 @@ def check_media_status(
         media,
         message=f"Wistia media {media_id} is {status!r} (progress {progress}); waiting for {list(targets)}.",
     )
+
+
+def check_media_status(
+    hook: WistiaHook, media_id: str, targets: Collection[str], failures: Collection[str]
+) -> Outcome:
+    """Read the media once: done on a target status, failed on a failure status."""
+    return media_status_outcome(hook.get_media(media_id), media_id, targets, failures)
 
 
 def find_new_medias(
@@ -179,20 +186,23 @@ def find_new_medias(
     return new[::-1]
 
 
-def check_new_medias(
-    hook: WistiaHook, project_id: str, since: datetime | None, known_media_ids: Collection[str] | None
-) -> Outcome:
-    """Done when :func:`find_new_medias` finds any; the value is that list."""
-    new = find_new_medias(hook, project_id, since, known_media_ids)
+def new_medias_outcome(new: list[dict[str, Any]], project_id: str) -> Outcome:
+    """Done when any media is new; the value is that list."""
     if new:
         ids = [media.get("hashed_id") for media in new]
         return Outcome(True, new, message=f"{len(new)} new media in Wistia project {project_id}: {ids}.")
     return Outcome(False, [], message=f"No new media in Wistia project {project_id} yet.")
 
 
-def check_media_stats(hook: WistiaHook, media_id: str, metric: str, threshold: float) -> Outcome:
-    """Done when ``stats[metric]`` of ``/medias/<id>/stats`` is at least ``threshold``."""
-    body = hook.get_media_stats(media_id)
+def check_new_medias(
+    hook: WistiaHook, project_id: str, since: datetime | None, known_media_ids: Collection[str] | None
+) -> Outcome:
+    """Done when :func:`find_new_medias` finds any; the value is that list."""
+    return new_medias_outcome(find_new_medias(hook, project_id, since, known_media_ids), project_id)
+
+
+def media_stats_outcome(body: Any, media_id: str, metric: str, threshold: float) -> Outcome:
+    """Done when ``stats[metric]`` of a ``/medias/<id>/stats`` body is at least ``threshold``."""
     stats = body.get("stats") if isinstance(body, dict) else None
     value = stats.get(metric) if isinstance(stats, dict) else None
     if isinstance(value, bool) or not isinstance(value, (int, float)):
@@ -200,6 +210,11 @@ def check_media_stats(hook: WistiaHook, media_id: str, metric: str, threshold: f
     done = value >= threshold
     verb = "reached" if done else "is below"
     return Outcome(done, body, message=f"{metric} of Wistia media {media_id} is {value}: {verb} {threshold}.")
+
+
+def check_media_stats(hook: WistiaHook, media_id: str, metric: str, threshold: float) -> Outcome:
+    """Read ``/medias/<id>/stats`` once and apply :func:`media_stats_outcome`."""
+    return media_stats_outcome(hook.get_media_stats(media_id), media_id, metric, threshold)
 
 
 def error_event_fields(exc: BaseException) -> dict[str, Any]:

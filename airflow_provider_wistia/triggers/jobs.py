@@ -9,14 +9,14 @@ it in the triggerer, and the job operators wait with either.
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
-from contextlib import asynccontextmanager
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import AbstractAsyncContextManager
 from typing import Any
 
 from airflow_provider_wistia.exceptions import WistiaError
+from airflow_provider_wistia.hooks.async_client import WistiaAsyncClient
 from airflow_provider_wistia.hooks.wistia import WistiaHook
-from airflow_provider_wistia.triggers.conditions import TRANSIENT_ERRORS, Outcome, backoff_delay
+from airflow_provider_wistia.triggers.conditions import Outcome
 from airflow_provider_wistia.triggers.wistia import _WistiaTaskTrigger
 from airflow_provider_wistia.validation import require_positive_int
 
@@ -62,9 +62,8 @@ def with_final_jobs(answer: Any, finals: dict[int, dict[str, Any]]) -> Any:
     return answer
 
 
-def check_background_job(hook: WistiaHook, job_id: int) -> Outcome:
-    """Read the job once: done when ``finished``, failed when ``failed``; the value is the job."""
-    body = hook.get_background_job(job_id)
+def background_job_outcome(body: Any, job_id: int) -> Outcome:
+    """Done when ``finished``, failed when ``failed``; the value is the job (sensor and trigger alike)."""
     job = body.get(JOB_KEY, body) if isinstance(body, dict) else None
     if not isinstance(job, dict) or not isinstance(job.get("status"), str):
         raise WistiaError(f"Wistia's answer for background job {job_id} names no status: {body!r}.")
@@ -76,6 +75,11 @@ def check_background_job(hook: WistiaHook, job_id: int) -> Outcome:
     return Outcome(
         False, job, message=f"Wistia background job {job_id} is {status!r}; waiting for it to finish."
     )
+
+
+def check_background_job(hook: WistiaHook, job_id: int) -> Outcome:
+    """Read the job once and apply :func:`background_job_outcome`."""
+    return background_job_outcome(hook.get_background_job(job_id), job_id)
 
 
 class WistiaBackgroundJobTrigger(_WistiaTaskTrigger):
@@ -105,35 +109,12 @@ class WistiaBackgroundJobTrigger(_WistiaTaskTrigger):
     def _own_kwargs(self) -> dict[str, Any]:
         return {"job_id": self.job_id}
 
-    def check(self, hook: WistiaHook) -> Outcome:
-        return check_background_job(hook, self.job_id)
+    def watching(self) -> AbstractAsyncContextManager[Callable[[], Awaitable[Outcome | None]]]:
+        """One read of the job per poll through the connection's async client (jobs have no
+        batched read); no thread is held while waiting."""
 
-    @asynccontextmanager
-    async def watching(self) -> AsyncIterator[Callable[[], Awaitable[Outcome | None]]]:
-        """While entered: a coroutine function giving the next read's outcome (None after a
-        transient error, then backing off). The first read is not delayed; the sync hook runs in
-        a thread, so the event loop never blocks. The polling core of the status triggers that
-        batch their reads (branch wistia-11) drives its triggers through this; jobs have no
-        batched read, so each job is read on its own."""
-        hook = WistiaHook(wistia_conn_id=self.wistia_conn_id)
-        failures: int | None = None  # None before the first read
+        async def read(client: WistiaAsyncClient) -> Outcome:
+            body = await client.request("GET", f"background_job_status/{self.job_id}")
+            return background_job_outcome(body, self.job_id)
 
-        async def next_outcome() -> Outcome | None:
-            nonlocal failures
-            if failures is not None:
-                await asyncio.sleep(
-                    backoff_delay(self.poll_interval, failures) if failures else self.poll_interval
-                )
-            try:
-                outcome = await asyncio.to_thread(check_background_job, hook, self.job_id)
-            except TRANSIENT_ERRORS as exc:
-                failures = (failures or 0) + 1
-                self.log.warning("Transient Wistia error (failure %d in a row): %s", failures, exc)
-                return None
-            failures = 0
-            return outcome
-
-        try:
-            yield next_outcome
-        finally:
-            hook.close()
+        return self._polling_alone(read)

@@ -1,10 +1,12 @@
 """Deferrable triggers of the Wistia provider, and an event trigger for asset watchers.
 
-Every trigger calls the provider's one (synchronous) :class:`WistiaHook` in a worker
-thread (``asyncio.to_thread``) and sleeps with ``asyncio.sleep``, so the triggerer's
-event loop is never blocked. Errors in :data:`conditions.TRANSIENT_ERRORS` (rate limits
-and 5xx that survived the hook's own retries, connection problems) are retried inside
-the trigger with a doubling back-off; nothing else is retried.
+No trigger holds a thread while it waits. Requests go through the asynchronous client
+(:mod:`..hooks.async_client`: httpx, the hook's own retry policy and error mapping, the
+connection's shared rate limiter) and every wait is ``asyncio.sleep``. Status and
+new-media triggers of one connection share one poller per triggerer process
+(:mod:`.pollers`), so a thousand waits cost ten requests a round. Errors in
+:data:`conditions.TRANSIENT_ERRORS` (rate limits and 5xx that survived the client's own
+retries, connection problems) are retried with a doubling back-off; nothing else is.
 
 Task triggers fire one JSON event and stop::
 
@@ -14,7 +16,8 @@ Task triggers fire one JSON event and stop::
 
 "failure" means the media reached a failure status; "error" a non-transient error (auth,
 404, bad arguments); "timeout" that ``end_time`` (epoch seconds, set by the deferring
-sensor) passed first. :func:`conditions.result_from_event` decodes them.
+sensor) passed first: it fires on time whatever ``Retry-After`` the server sent.
+:func:`conditions.result_from_event` decodes them.
 """
 
 from __future__ import annotations
@@ -22,13 +25,14 @@ from __future__ import annotations
 import asyncio
 import time
 from abc import abstractmethod
-from collections.abc import AsyncGenerator, AsyncIterator, Callable, Collection
-from contextlib import aclosing
-from datetime import datetime, timedelta
+from collections.abc import AsyncIterator, Awaitable, Callable, Collection
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from datetime import datetime
 from typing import Any, ClassVar, TypeVar
 
 from airflow.triggers.base import BaseEventTrigger, BaseTrigger, TriggerEvent
 
+from airflow_provider_wistia.hooks.async_client import WistiaAsyncClient, shared_client
 from airflow_provider_wistia.hooks.wistia import WistiaHook
 from airflow_provider_wistia.triggers.conditions import (
     TRANSIENT_ERRORS,
@@ -36,27 +40,33 @@ from airflow_provider_wistia.triggers.conditions import (
     backoff_delay,
     canonical_metric,
     check_interval,
-    check_media_stats,
-    check_media_status,
-    check_new_medias,
     check_statuses,
     check_threshold,
     error_event_fields,
-    find_new_medias,
     media_created,
+    media_stats_outcome,
+    media_status_outcome,
+    new_medias_outcome,
     parse_timestamp,
 )
+from airflow_provider_wistia.triggers.cursor import CURSOR_LOOKBACK, NewMediaCursor, utc_now
+from airflow_provider_wistia.triggers.pollers import MediaStatusPoller, NewMediaPoller, NewMediaWatch
 from airflow_provider_wistia.validation import require_id
 
 T = TypeVar("T")
-# The event trigger re-reads the medias created this long before the newest one it has
-# seen, so medias that show up in listings late (or within the same second) are not missed.
-CURSOR_LOOKBACK = timedelta(minutes=10)
 CURSOR_STATE_KEY = "wistia_new_media_cursor"
+MAX_ERROR_BACKOFF_SECONDS = 900.0  # an event trigger refused with 401/403/404 retries at most this far apart
+__all__ = [
+    "CURSOR_LOOKBACK",
+    "WistiaMediaStatsTrigger",
+    "WistiaMediaStatusTrigger",
+    "WistiaNewMediaEventTrigger",
+    "WistiaNewMediaTrigger",
+]
 
 
 class _WistiaPollingTrigger(BaseTrigger):
-    """Connection id, poll interval and the thread-offloaded poll loop shared by all triggers.
+    """Connection id and poll interval, shared by all triggers.
 
     :param wistia_conn_id: Airflow connection of type ``wistia``.
     :param poll_interval: seconds between polls (a float >= 0).
@@ -70,31 +80,9 @@ class _WistiaPollingTrigger(BaseTrigger):
     def _classpath(self) -> str:
         return f"{type(self).__module__}.{type(self).__name__}"
 
-    def _delay(self, failures: int) -> float:
-        """Seconds before the next poll: the interval, or a back-off after transient errors."""
-        return backoff_delay(self.poll_interval, failures) if failures else self.poll_interval
-
-    async def _polls(self, check: Callable[[WistiaHook], T]) -> AsyncGenerator[T | None, None]:
-        """Yield ``check(hook)`` run in a thread, forever; None after a transient error."""
-        hook = WistiaHook(wistia_conn_id=self.wistia_conn_id)
-        failures = 0
-        try:
-            while True:
-                try:
-                    result: T | None = await asyncio.to_thread(check, hook)
-                    failures = 0
-                except TRANSIENT_ERRORS as exc:
-                    failures += 1
-                    result = None
-                    self.log.warning("Transient Wistia error (failure %d in a row): %s", failures, exc)
-                yield result
-                await asyncio.sleep(self._delay(failures))
-        finally:
-            hook.close()
-
 
 class _WistiaTaskTrigger(_WistiaPollingTrigger):
-    """A trigger behind a deferred task: polls a check until it is done, failed or out of time.
+    """A trigger behind a deferred task: waits for outcomes until done, failed or out of time.
 
     :param wistia_conn_id: Airflow connection of type ``wistia``.
     :param poll_interval: seconds between polls.
@@ -112,37 +100,72 @@ class _WistiaTaskTrigger(_WistiaPollingTrigger):
         """Implemented by each subclass."""
 
     @abstractmethod
-    def check(self, hook: WistiaHook) -> Outcome:
-        """One synchronous check (runs in a worker thread)."""
+    def watching(self) -> AbstractAsyncContextManager[Callable[[], Awaitable[Outcome | None]]]:
+        """While entered: a coroutine function giving the next check's outcome (None: transient error)."""
 
     def serialize(self) -> tuple[str, dict[str, Any]]:
         common = {"wistia_conn_id": self.wistia_conn_id, "poll_interval": self.poll_interval}
         return self._classpath(), {**self._own_kwargs(), **common, "end_time": self.end_time}
 
-    def _delay(self, failures: int) -> float:
-        delay = super()._delay(failures)
-        return delay if self.end_time is None else max(0.0, min(delay, self.end_time - time.time()))
-
     def _event(self, status: str, value: Any, message: str, **extra: Any) -> TriggerEvent:
         return TriggerEvent({"status": status, self.object_key: value, "message": message, **extra})
 
+    async def _before_end_time(self, awaitable: Awaitable[T]) -> T:
+        """Await ``awaitable``, cancelling it at ``end_time`` (raises ``asyncio.TimeoutError``)."""
+        if self.end_time is None:
+            return await awaitable
+        return await asyncio.wait_for(awaitable, max(0.0, self.end_time - time.time()))
+
+    @asynccontextmanager
+    async def _polling_alone(
+        self, read: Callable[[WistiaAsyncClient], Awaitable[Outcome]]
+    ) -> AsyncIterator[Callable[[], Awaitable[Outcome | None]]]:
+        """:meth:`watching` for what Wistia cannot batch: ``read`` once per poll through the
+        connection's async client (the first read at once; a doubling back-off after transient
+        errors, which give None)."""
+        failures: int | None = None  # None before the first read
+
+        async def next_outcome() -> Outcome | None:
+            nonlocal failures
+            if failures is not None:
+                await asyncio.sleep(
+                    backoff_delay(self.poll_interval, failures) if failures else self.poll_interval
+                )
+            try:
+                outcome = await read(client)
+            except TRANSIENT_ERRORS as exc:
+                failures = (failures or 0) + 1
+                self.log.warning("Transient Wistia error (failure %d in a row): %s", failures, exc)
+                return None
+            failures = 0
+            return outcome
+
+        async with shared_client(self.wistia_conn_id) as client:
+            yield next_outcome
+
     async def run(self) -> AsyncIterator[TriggerEvent]:
+        # The event is yielded after the watch is closed: nothing stays open behind a fired trigger.
+        yield await self._wait()
+
+    async def _wait(self) -> TriggerEvent:
         last = Outcome(False, message="no successful read yet")
         try:
-            async with aclosing(self._polls(self.check)) as polls:
-                async for outcome in polls:
-                    if outcome is not None:
-                        last = outcome
-                        if outcome.done or outcome.failed:
-                            status = "success" if outcome.done else "failure"
-                            yield self._event(status, outcome.value, outcome.message)
-                            return
+            async with self.watching() as next_outcome:
+                while True:
+                    try:
+                        outcome = await self._before_end_time(next_outcome())
+                    except asyncio.TimeoutError:
+                        return self._event("timeout", last.value, f"Timed out; last check: {last.message}")
+                    if outcome is None:
+                        continue
+                    if outcome.done or outcome.failed:
+                        status = "success" if outcome.done else "failure"
+                        return self._event(status, outcome.value, outcome.message)
+                    if outcome.message != last.message:  # a line per change, not per poll
                         self.log.info("%s", outcome.message)
-                    if self.end_time is not None and time.time() >= self.end_time:
-                        yield self._event("timeout", last.value, f"Timed out; last check: {last.message}")
-                        return
+                    last = outcome
         except Exception as exc:  # auth, 404, bad arguments: report, never retry
-            yield self._event("error", last.value, **error_event_fields(exc))
+            return self._event("error", last.value, **error_event_fields(exc))
 
 
 class WistiaMediaStatusTrigger(_WistiaTaskTrigger):
@@ -175,8 +198,20 @@ class WistiaMediaStatusTrigger(_WistiaTaskTrigger):
         targets, failures = self.target_statuses, self.failure_statuses
         return {"media_id": self.media_id, "target_statuses": targets, "failure_statuses": failures}
 
-    def check(self, hook: WistiaHook) -> Outcome:
-        return check_media_status(hook, self.media_id, self.target_statuses, self.failure_statuses)
+    @asynccontextmanager
+    async def watching(self) -> AsyncIterator[Callable[[], Awaitable[Outcome | None]]]:
+        """The media as the connection's shared :class:`.MediaStatusPoller` reads it each round."""
+        poller = MediaStatusPoller.for_connection(self.wistia_conn_id)
+        watch = poller.watch(self.media_id, self.poll_interval)
+
+        async def next_outcome() -> Outcome:
+            media = await watch.next()
+            return media_status_outcome(media, self.media_id, self.target_statuses, self.failure_statuses)
+
+        try:
+            yield next_outcome
+        finally:
+            await poller.remove(watch)
 
 
 class WistiaNewMediaTrigger(_WistiaTaskTrigger):
@@ -205,13 +240,51 @@ class WistiaNewMediaTrigger(_WistiaTaskTrigger):
         self.project_id = require_id("project_id", project_id)
         self.since = None if since is None else parse_timestamp("since", since)
         self.known_media_ids = None if known_media_ids is None else sorted(set(known_media_ids))
+        self._checked_down_to: datetime | None = self.since
 
     def _own_kwargs(self) -> dict[str, Any]:
         since = None if self.since is None else self.since.isoformat()
         return {"project_id": self.project_id, "since": since, "known_media_ids": self.known_media_ids}
 
-    def check(self, hook: WistiaHook) -> Outcome:
-        return check_new_medias(hook, self.project_id, self.since, self.known_media_ids)
+    def _is_new(self, media: dict[str, Any]) -> bool:
+        created = media_created(media)
+        fresh = self.since is None or created is None or created >= self.since
+        return fresh and media.get("hashed_id") not in set(self.known_media_ids or ())
+
+    def _floor(self) -> datetime | None:
+        return self._checked_down_to
+
+    def _on_join(self, medias: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        # The project was read down to ``since``; from now on only recent medias can be new.
+        floor = utc_now() - CURSOR_LOOKBACK
+        self._checked_down_to = floor if self.since is None else max(self.since, floor)
+        return [media for media in medias if self._is_new(media)][::-1]
+
+    def _on_listing(self, medias: list[dict[str, Any]], newest: datetime | None) -> list[dict[str, Any]]:
+        if newest is not None and self._checked_down_to is not None:
+            self._checked_down_to = max(self._checked_down_to, newest - CURSOR_LOOKBACK)
+        return [media for media in medias if self._is_new(media)][::-1]
+
+    @asynccontextmanager
+    async def watching(self) -> AsyncIterator[Callable[[], Awaitable[Outcome | None]]]:
+        """New medias of the project, from the connection's shared :class:`.NewMediaPoller`."""
+        self._checked_down_to = self.since
+        watch = NewMediaWatch(
+            self.project_id, self.poll_interval, self._floor, self._on_join, self._on_listing
+        )
+        poller = NewMediaPoller.for_connection(self.wistia_conn_id)
+        poller.watch(watch)
+
+        async def next_outcome() -> Outcome:
+            item = await watch.queue.get()
+            if isinstance(item, BaseException):
+                raise item
+            return new_medias_outcome(item, self.project_id)
+
+        try:
+            yield next_outcome
+        finally:
+            await poller.remove(watch)
 
 
 class WistiaMediaStatsTrigger(_WistiaTaskTrigger):
@@ -245,25 +318,39 @@ class WistiaMediaStatsTrigger(_WistiaTaskTrigger):
     def _own_kwargs(self) -> dict[str, Any]:
         return {"media_id": self.media_id, "metric": self.metric, "threshold": self.threshold}
 
-    def check(self, hook: WistiaHook) -> Outcome:
-        return check_media_stats(hook, self.media_id, self.metric, self.threshold)
+    def watching(self) -> AbstractAsyncContextManager[Callable[[], Awaitable[Outcome | None]]]:
+        """One ``/medias/<id>/stats`` read per poll (Wistia has no batched stats)."""
+
+        async def read(client: WistiaAsyncClient) -> Outcome:
+            body = await client.request("GET", f"medias/{self.media_id}/stats")
+            return media_stats_outcome(body, self.media_id, self.metric, self.threshold)
+
+        return self._polling_alone(read)
 
 
 class WistiaNewMediaEventTrigger(_WistiaPollingTrigger, BaseEventTrigger):
     """Fire one event per media added to a project, for ``AssetWatcher`` (event-driven DAGs).
 
-    Keeps a cursor: the newest ``created`` it has seen and the hashed ids seen within
-    :data:`CURSOR_LOOKBACK` before it. Each poll lists the project newest first down to that
-    window (usually one request) and fires for ids not seen yet, oldest first. The first
-    poll records what exists as the baseline (no events) unless ``known_media_ids`` is given,
-    in which case every media not in it fires. On Airflow >= 3.3 the cursor is saved in the
-    watched asset's state store (``asset_state_store``) and reloaded after a triggerer
-    restart; elsewhere, or when one trigger watches several assets, it lives in memory and a
-    restart takes a new baseline (medias added while the triggerer was down are missed).
-    A media moved in from another project keeps its old ``created`` and is not seen.
+    Keeps a :class:`.NewMediaCursor`. Its first read lists the project (newest first); then
+    the connection's shared :class:`.NewMediaPoller` lists the account newest first once a
+    round for every watched project, and the trigger fires for ids not seen yet, oldest
+    first. The first read records what exists as the baseline (no events) unless
+    ``known_media_ids`` is given, in which case every media not in it fires.
 
-    Events: ``{"status": "success", "media": {...}, "project_id": ..., "message": ...}``.
-    Non-transient errors (auth, 404) are raised: the triggerer logs them and restarts it.
+    **At least once.** On Airflow >= 3.3 the cursor is saved in the watched asset's state
+    store (``asset_state_store``), but only past events yielded one poll earlier: the
+    triggerer writes events to its database after the trigger yields them, so a triggerer
+    that dies in between restarts from the cursor before them and fires them again (only
+    the last poll's events can repeat). Each event carries ``"dedupe_key"`` (the media's
+    hashed id) for a DAG to skip a repeat. Elsewhere, or when one trigger watches several
+    assets, the cursor lives in memory and a restart takes a new baseline.
+
+    A 401/403 or a 404 of the project does not end the trigger (the triggerer would only
+    recreate it at once): it logs one error line per attempt and tries again, waiting
+    twice as long each time, up to 15 minutes.
+
+    Events: ``{"status": "success", "media": {...}, "project_id": ..., "dedupe_key": ...,
+    "message": ...}``.
 
     :param project_id: hashed id of the watched project.
     :param poll_interval: seconds between listings.
@@ -281,9 +368,7 @@ class WistiaNewMediaEventTrigger(_WistiaPollingTrigger, BaseEventTrigger):
         super().__init__(wistia_conn_id=wistia_conn_id, poll_interval=poll_interval)
         self.project_id = require_id("project_id", project_id)
         self.known_media_ids = None if known_media_ids is None else sorted(set(known_media_ids))
-        self.newest: datetime | None = None
-        self.seen: dict[str, datetime] | None = None  # None until the baseline is taken
-        self._dirty = False
+        self.cursor = NewMediaCursor(self.project_id)
 
     def serialize(self) -> tuple[str, dict[str, Any]]:
         return self._classpath(), {
@@ -296,56 +381,31 @@ class WistiaNewMediaEventTrigger(_WistiaPollingTrigger, BaseEventTrigger):
     # ------------------------------------------------------------------ cursor
     def cursor_state(self) -> dict[str, Any]:
         """The cursor as JSON: what is saved in the asset state store."""
-        return {
-            "project_id": self.project_id,
-            "newest": None if self.newest is None else self.newest.isoformat(),
-            "seen": {hid: when.isoformat() for hid, when in (self.seen or {}).items()},
-        }
+        return self.cursor.state()
 
     def restore_cursor(self, state: Any) -> bool:
         """Adopt a saved cursor of this project; False if ``state`` is not one."""
-        if not isinstance(state, dict) or state.get("project_id") != self.project_id:
-            return False
-        try:
-            newest = state.get("newest")
-            self.newest = None if newest is None else parse_timestamp("newest", newest)
-            self.seen = {hid: parse_timestamp("seen", when) for hid, when in dict(state["seen"]).items()}
-        except Exception:
-            self.newest, self.seen = None, None
-            return False
-        return True
+        return self.cursor.restore(state)
 
-    def _remember(self, medias: list[dict[str, Any]]) -> None:
-        seen = self.seen if self.seen is not None else {}
-        for media in medias:
-            created = media_created(media)
-            if created is not None and isinstance(media.get("hashed_id"), str):
-                seen[media["hashed_id"]] = created
-                self.newest = created if self.newest is None else max(self.newest, created)
-        floor = None if self.newest is None else self.newest - CURSOR_LOOKBACK
-        self.seen = {hid: when for hid, when in seen.items() if floor is None or when >= floor}
-        self._dirty = True
+    def _on_join(self, medias: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+        cursor = self.cursor
+        if cursor.seen is None and self.known_media_ids is None:  # baseline: nothing is new
+            cursor.remember(medias, utc_now())
+            return [], cursor.state()
+        if cursor.seen is None:  # known_media_ids given: everything else is new
+            cursor.seen = {}
+            new = cursor.take_new(medias, self.known_media_ids or ())
+        else:  # a restored cursor: what arrived while the trigger was away
+            new = cursor.take_new(medias)
+        cursor.remember([], utc_now())
+        return new, cursor.state()
 
-    def poll(self, hook: WistiaHook) -> list[dict[str, Any]]:
-        """One synchronous poll (runs in a thread): the medias not seen before, oldest first."""
-        pid = self.project_id
-        if self.seen is None and self.known_media_ids is None:  # baseline: the newest, then its window
-            newest = hook.iter_medias(project_id=pid, sort_by="created", sort_direction=0, per_page=1)
-            created = media_created(next(newest, {}))
-            floor = None if created is None else created - CURSOR_LOOKBACK
-            self._remember(find_new_medias(hook, pid, floor, None))
-            return []
-        if self.seen is None:  # known_media_ids given: everything else is new
-            medias = find_new_medias(hook, pid, None, None)
-            self._remember(medias)
-            known = set(self.known_media_ids or ())
-            new = [media for media in medias if media.get("hashed_id") not in known]
-        else:
-            floor = None if self.newest is None else self.newest - CURSOR_LOOKBACK
-            new = find_new_medias(hook, pid, floor, self.seen)
-            if new:
-                self._remember(new)
-        return [media for media in new if media_created(media) is not None]
+    def _on_listing(
+        self, medias: list[dict[str, Any]], newest: datetime | None
+    ) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+        new = self.cursor.take_new(medias)
+        self.cursor.remember([], newest)
+        return new, self.cursor.state()
 
     async def _state_store(self, action: str, *args: Any) -> Any:
         store = getattr(self, "asset_state_store", None)  # injected by the triggerer (Airflow >= 3.3)
@@ -357,17 +417,60 @@ class WistiaNewMediaEventTrigger(_WistiaPollingTrigger, BaseEventTrigger):
             self.log.warning("Cannot %s the Wistia media cursor in the asset state store: %s", action, exc)
             return None
 
+    def _error_delay(self, attempt: int) -> float:
+        base = max(self.poll_interval, 0.1)
+        return min(MAX_ERROR_BACKOFF_SECONDS, base * 2 ** (attempt - 1))
+
     # ------------------------------------------------------------------ run
     async def run(self) -> AsyncIterator[TriggerEvent]:
-        if self.seen is None and self.restore_cursor(await self._state_store("aget")):
-            self.log.info("Resuming the cursor of Wistia project %s at %s", self.project_id, self.newest)
-        async with aclosing(self._polls(self.poll)) as polls:
-            async for new in polls:
-                for media in new or ():
-                    message = f"New media {media.get('hashed_id')} in Wistia project {self.project_id}."
-                    self.log.info("%s", message)
-                    payload = {"status": "success", "media": media, "project_id": self.project_id}
-                    yield TriggerEvent({**payload, "message": message})
-                if self._dirty:
-                    self._dirty = False
-                    await self._state_store("aset", self.cursor_state())
+        if self.cursor.seen is None and self.cursor.restore(await self._state_store("aget")):
+            self.log.info(
+                "Resuming the cursor of Wistia project %s at %s", self.project_id, self.cursor.newest
+            )
+        baseline = self.cursor.seen is None and self.known_media_ids is None
+        watch = NewMediaWatch(
+            self.project_id, self.poll_interval, self.cursor.floor, self._on_join, self._on_listing, baseline
+        )
+        poller = NewMediaPoller.for_connection(self.wistia_conn_id)
+        poller.watch(watch)
+        failed_attempts = 0
+        saved = unsaved = None  # the cursor after the events yielded one poll ago / in this poll
+        try:
+            while True:
+                item = await watch.queue.get()
+                if isinstance(item, BaseException):
+                    failed_attempts += 1
+                    delay = self._error_delay(failed_attempts)
+                    self.log.error(
+                        "Cannot watch Wistia project %s (attempt %d): %s; trying again in %.1f s.",
+                        self.project_id,
+                        failed_attempts,
+                        item,
+                        delay,
+                    )
+                    watch.retry_join_at(asyncio.get_running_loop().time() + delay)
+                    poller.wake()
+                    continue
+                failed_attempts = 0
+                new, state = item
+                if unsaved is not None and unsaved != saved:
+                    # The events before ``unsaved`` were yielded a poll ago: the triggerer has them.
+                    await self._state_store("aset", unsaved)
+                    saved = unsaved
+                for media in new:  # oldest first
+                    yield self._media_event(media)
+                unsaved = state
+        finally:
+            await poller.remove(watch)
+
+    def _media_event(self, media: dict[str, Any]) -> TriggerEvent:
+        hashed_id = media.get("hashed_id")
+        message = f"New media {hashed_id} in Wistia project {self.project_id}."
+        self.log.info("%s", message)
+        payload = {
+            "status": "success",
+            "media": media,
+            "project_id": self.project_id,
+            "dedupe_key": hashed_id,
+        }
+        return TriggerEvent({**payload, "message": message})

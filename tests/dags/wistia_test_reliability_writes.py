@@ -44,3 +44,9 @@ with DAG(dag_id="wistia_test_reliability_deletes", schedule=None, start_date=STA
     WistiaDeleteProjectOperator(
         task_id="delete_project", project_id="{{ dag_run.conf['project_id'] }}", missing_ok=True
     )
+
+with DAG(
+    dag_id="wistia_test_reliability_delete_resent", schedule=None, start_date=START
+) as delete_resent_dag:
+    # missing_ok=False: only the hook's knowledge that it resent the DELETE makes the 404 a success.
+    WistiaDeleteMediaOperator(task_id="delete_media", media_id="{{ dag_run.conf['media_id'] }}")
