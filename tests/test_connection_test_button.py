@@ -59,7 +59,7 @@ def test_rest_api_answers_the_ui_400_and_works_with_the_fields_in_the_body(
     monkeypatch.setenv("AIRFLOW__CORE__TEST_CONNECTION", "Enabled")
     monkeypatch.setenv("AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_ALL_ADMINS", "True")
     monkeypatch.setenv("AIRFLOW__API_AUTH__JWT_SECRET", "test-only-secret-" + "0" * 64)
-    client = TestClient(create_app())
+    client = TestClient(create_app(apps="core"))
     url = "/api/v2/connections/test"
     as_the_ui = {
         "connection_id": stored_connection,

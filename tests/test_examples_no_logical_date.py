@@ -3,7 +3,7 @@ asset-triggered runs: each DAG in ``example_dags/`` is run for real with ``logic
 
 from __future__ import annotations
 
-import importlib
+import runpy
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -28,10 +28,12 @@ def example_dags() -> list[Any]:
     """Every DAG defined in ``example_dags/``, producers before the DAGs that read their output."""
     from airflow.sdk import DAG
 
+    # Fresh objects from each file: a task object that ran in this process keeps what an earlier
+    # test's run put in its params (dag.test runs tasks in-process; a worker would start afresh).
     dags = {
         value.dag_id: value
         for path in sorted(EXAMPLES.glob("*.py"))
-        for value in vars(importlib.import_module(path.stem)).values()
+        for value in runpy.run_path(str(path), run_name=f"fresh_{path.stem}").values()
         if isinstance(value, DAG)
     }
     return sorted(dags.values(), key=lambda dag: (dag.dag_id in CONF_FROM_EARLIER_RUNS, dag.dag_id))
