@@ -39,7 +39,7 @@ from airflow_provider_wistia.triggers.cursor import CURSOR_LOOKBACK
 log = logging.getLogger(__name__)
 BATCH_SIZE = 100  # Wistia's maximum per_page, and the ids one hashed_ids[] request asks for
 # Triggers woken per event-loop iteration: a thousand at once would block the loop for ~0.1 s.
-DELIVERY_CHUNK = 50
+DELIVERY_CHUNK = 25
 P = TypeVar("P", bound="_SharedPoller")
 
 
