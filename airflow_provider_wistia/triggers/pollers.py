@@ -285,10 +285,12 @@ async def list_newest_first(
     params: dict[str, Any] = {"sort_by": "created", "sort_direction": 0, "per_page": BATCH_SIZE}
     if project_id is not None:
         params["project_id"] = project_id
+    # Cursor paging (reference §3.3): a media added or deleted meanwhile shifts no other one.
+    position: dict[str, Any] = {"cursor[enabled]": 1}
     out: list[dict[str, Any]] = []
     page = 1
     while True:
-        items = await client.request("GET", "medias", params={**params, "page": page})
+        items = await client.request("GET", "medias", params={**params, **position})
         items = [m for m in items if isinstance(m, dict)] if isinstance(items, list) else []
         for media in items:
             created = media_created(media)
@@ -300,6 +302,9 @@ async def list_newest_first(
         if len(items) < BATCH_SIZE:
             return out
         page += 1
+        cursor = items[-1].get("cursor")
+        # A server without cursors is paged by number (a repeat is harmless: ids are de-duplicated).
+        position = {"cursor[after]": cursor} if cursor else {"page": page}
 
 
 def media_project_id(media: dict[str, Any]) -> str | None:
