@@ -26,6 +26,7 @@ import contextlib
 import logging
 import math
 import weakref
+from abc import ABC, abstractmethod
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -43,7 +44,7 @@ DELIVERY_CHUNK = 25
 P = TypeVar("P", bound="_SharedPoller")
 
 
-class _SharedPoller:
+class _SharedPoller(ABC):
     """One instance per (event loop, connection); runs rounds while it has watchers."""
 
     _registry: ClassVar[weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[str, Any]]]
@@ -120,11 +121,13 @@ class _SharedPoller:
     def next_delay(self) -> float:
         return self.interval()
 
+    @abstractmethod
     async def round(self, client: WistiaAsyncClient) -> None:
-        raise NotImplementedError
+        """One round of reads for every watcher."""
 
+    @abstractmethod
     def fail_all(self, exc: BaseException) -> None:
-        raise NotImplementedError
+        """Tell every watcher about an error that ends the round for all (401, bad settings)."""
 
     def __str__(self) -> str:
         return f"{type(self).__name__}({self.wistia_conn_id!r}, {len(self.watchers)} watchers)"
