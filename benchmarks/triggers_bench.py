@@ -208,9 +208,9 @@ def run_status_triggers(ids: list[str], mode: str, poll_interval: float) -> dict
     ROUNDS = [0]
     original = MediaStatusPoller.round
 
-    async def counted_round(self: MediaStatusPoller, client: Any) -> None:
-        ROUNDS[0] += 1
-        await original(self, client)
+    async def counted_round(self: MediaStatusPoller, client: Any, *, full: bool) -> None:
+        ROUNDS[0] += full
+        await original(self, client, full=full)
 
     MediaStatusPoller.round = counted_round  # type: ignore[method-assign]
     return asyncio.run(scenario())

@@ -307,3 +307,31 @@ def test_the_account_listing_pages_by_cursor_down_to_the_oldest_cursor(emulator:
     account = [r for r in emulator.requests if r.path == "/v1/medias.json" and "project_id" not in r.query]
     assert any("cursor[after]" in r.query for r in account)  # the 152 new medias took two pages
     assert all("page" not in r.query for r in account)
+
+
+def test_a_trigger_that_joins_later_is_read_alone_at_once(emulator: WistiaEmulator) -> None:
+    """Triggers defer one by one as uploads finish: each newcomer costs a read of its own media,
+    not a read of every waiting media, and does not wait for the next round."""
+    waiting = [emulator.create_media(f"w{i}.mp4", status="queued")["hashed_id"] for i in range(150)]
+    for hid in waiting:
+        emulator.script_media_lifecycle(hid, ["queued"])
+    late = emulator.create_media("late.mp4", status="ready")["hashed_id"]
+
+    async def scenario() -> tuple[dict[str, Any], float]:
+        tasks = [
+            asyncio.create_task(first_payload(WistiaMediaStatusTrigger(m, poll_interval=30))) for m in waiting
+        ]
+        while len(batch_ids(emulator)) < 2:  # the first full round: 2 requests for 150 ids
+            await asyncio.sleep(0.01)
+        started = time.monotonic()
+        payload = await asyncio.wait_for(first_payload(WistiaMediaStatusTrigger(late, poll_interval=30)), 10)
+        took = time.monotonic() - started
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        return payload, took
+
+    payload, took = asyncio.run(scenario())
+    assert payload["status"] == "success" and payload["media"]["hashed_id"] == late
+    assert took < 5  # not the 30 s of the next round
+    assert [len(batch) for batch in batch_ids(emulator)] == [100, 50, 1]

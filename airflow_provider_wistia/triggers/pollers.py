@@ -98,32 +98,40 @@ class _SharedPoller(ABC):
         return min((w.poll_interval for w in self.watchers), default=0.0)
 
     async def _run(self) -> None:
-        failures = 0
+        """Full rounds every ``interval()``; in between, a wake-up reads only for new watchers
+        (their first answer comes at once without costing every watcher a read)."""
+        loop = asyncio.get_running_loop()
+        failures, next_full = 0, loop.time()
         async with shared_client(self.wistia_conn_id) as client:
             while self.watchers:
                 await asyncio.sleep(0)  # let triggers started in the same tick join this round
                 self._wake.clear()
+                full = loop.time() >= next_full
                 before = client.requests_sent
                 try:
-                    await self.round(client)
+                    await self.round(client, full=full)
                     failures = 0
                 except TRANSIENT_ERRORS as exc:
                     failures += 1
                     log.warning("Transient Wistia error in %s (failure %d in a row): %s", self, failures, exc)
                 except WistiaError as exc:  # auth, configuration: every watcher of the connection hears it
                     self.fail_all(exc)
-                self.rounds += 1
+                self.rounds += full
                 self.requests += client.requests_sent - before
-                delay = backoff_delay(self.interval(), failures) if failures else self.next_delay()
+                if full or failures:
+                    pause = backoff_delay(self.interval(), failures) if failures else self.interval()
+                    next_full = loop.time() + pause
+                delay = max(0.0, min(next_full, self.next_due()) - loop.time())
                 with contextlib.suppress(asyncio.TimeoutError):
                     await asyncio.wait_for(self._wake.wait(), delay)
 
-    def next_delay(self) -> float:
-        return self.interval()
+    def next_due(self) -> float:
+        """Loop time at which some watcher needs a read before the next full round."""
+        return math.inf
 
     @abstractmethod
-    async def round(self, client: WistiaAsyncClient) -> None:
-        """One round of reads for every watcher."""
+    async def round(self, client: WistiaAsyncClient, *, full: bool) -> None:
+        """One round of reads: for every watcher (``full``), or only for those waiting for a first read."""
 
     @abstractmethod
     def fail_all(self, exc: BaseException) -> None:
@@ -141,10 +149,11 @@ class StatusWatch:
     media_id: str
     poll_interval: float
     latest: Any = None
+    answered: bool = False  # False until the first read: new watchers are read at once
     news: asyncio.Event = field(default_factory=asyncio.Event)
 
     def deliver(self, value: Any) -> None:
-        self.latest = value
+        self.latest, self.answered = value, True
         self.news.set()
 
     async def next(self) -> dict[str, Any]:
@@ -169,8 +178,8 @@ class MediaStatusPoller(_SharedPoller):
         for watcher in list(self.watchers):
             watcher.deliver(exc)
 
-    async def round(self, client: WistiaAsyncClient) -> None:
-        ids = sorted({w.media_id for w in self.watchers})
+    async def round(self, client: WistiaAsyncClient, *, full: bool) -> None:
+        ids = sorted({w.media_id for w in self.watchers if full or not w.answered})
         found: dict[str, dict[str, Any]] = {}
         for start in range(0, len(ids), BATCH_SIZE):
             chunk = ids[start : start + BATCH_SIZE]
@@ -235,17 +244,15 @@ class NewMediaPoller(_SharedPoller):
                 watcher.retry_join_at(math.inf)
                 watcher.queue.put_nowait(exc)
 
-    def next_delay(self) -> float:
-        now = asyncio.get_running_loop().time()
-        waiting = [w.due - now for w in self.watchers if not w.joined]
-        return max(0.0, min([self.interval(), *waiting]))
+    def next_due(self) -> float:
+        return min((w.due for w in self.watchers if not w.joined), default=math.inf)
 
-    async def round(self, client: WistiaAsyncClient) -> None:
+    async def round(self, client: WistiaAsyncClient, *, full: bool) -> None:
         now = asyncio.get_running_loop().time()
         for watcher in [w for w in self.watchers if not w.joined and w.due <= now]:
             await self._join(client, watcher)
         joined = [w for w in self.watchers if w.joined]
-        if not joined:
+        if not joined or not full:
             return
         floors = [w.floor() for w in joined]
         floor = None if any(f is None for f in floors) else min(f for f in floors if f is not None)
