@@ -116,6 +116,9 @@ class _SharedPoller(ABC):
                     log.warning("Transient Wistia error in %s (failure %d in a row): %s", self, failures, exc)
                 except WistiaError as exc:  # auth, configuration: every watcher of the connection hears it
                     self.fail_all(exc)
+                except Exception as exc:  # a poller must never die silently, leaving its watchers waiting
+                    log.exception("Unexpected error in %s", self)
+                    self.fail_all(exc)
                 self.rounds += full
                 self.requests += client.requests_sent - before
                 if full or failures:
