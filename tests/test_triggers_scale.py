@@ -270,3 +270,68 @@ def test_pollers_and_hooks_of_a_connection_share_one_rate_limit(
     # The emulator saw at most 4 requests in any 1 s window, from the hook and the poller together
     # (a little slack for the time between the client's clock and the server's log).
     assert max(sum(1 for t in sent if start <= t < start + 0.95) for start in sent) <= 4
+
+
+def test_the_account_listing_pages_by_cursor_down_to_the_oldest_cursor(emulator: WistiaEmulator) -> None:
+    """More new medias in the account than one page between two rounds: the shared listing
+    goes on with ``cursor[after]`` and each watcher still gets its own project's medias."""
+    watched = emulator.create_project("Watched")["hashedId"]
+    busy = emulator.create_project("Busy")["hashedId"]
+    emulator.create_media("old.mp4", watched)
+
+    async def scenario() -> list[str]:
+        events: list[str] = []
+
+        async def consume() -> None:
+            async for event in WistiaNewMediaEventTrigger(watched, poll_interval=0.5).run():
+                events.append(event.payload["dedupe_key"])
+
+        task = asyncio.create_task(consume())
+        await asyncio.sleep(0.3)  # the baseline is taken
+        for i in range(150):
+            emulator.create_media(f"busy{i}.mp4", busy)
+            if i in (10, 140):
+                emulator.create_media(f"new{i}.mp4", watched)
+        for _ in range(300):
+            if len(events) >= 2:
+                break
+            await asyncio.sleep(0.01)
+        await asyncio.sleep(0.6)  # another round: no repeats
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+        return events
+
+    events = asyncio.run(asyncio.wait_for(scenario(), 30))
+    names = {m["hashed_id"]: m["name"] for m in emulator.list_medias(watched)}
+    assert [names[e] for e in events] == ["new10.mp4", "new140.mp4"]
+    account = [r for r in emulator.requests if r.path == "/v1/medias.json" and "project_id" not in r.query]
+    assert any("cursor[after]" in r.query for r in account)  # the 152 new medias took two pages
+    assert all("page" not in r.query for r in account)
+
+
+def test_a_trigger_that_joins_later_is_read_alone_at_once(emulator: WistiaEmulator) -> None:
+    """Triggers defer one by one as uploads finish: each newcomer costs a read of its own media,
+    not a read of every waiting media, and does not wait for the next round."""
+    waiting = [emulator.create_media(f"w{i}.mp4", status="queued")["hashed_id"] for i in range(150)]
+    for hid in waiting:
+        emulator.script_media_lifecycle(hid, ["queued"])
+    late = emulator.create_media("late.mp4", status="ready")["hashed_id"]
+
+    async def scenario() -> tuple[dict[str, Any], float]:
+        tasks = [
+            asyncio.create_task(first_payload(WistiaMediaStatusTrigger(m, poll_interval=30))) for m in waiting
+        ]
+        while len(batch_ids(emulator)) < 2:  # the first full round: 2 requests for 150 ids
+            await asyncio.sleep(0.01)
+        started = time.monotonic()
+        payload = await asyncio.wait_for(first_payload(WistiaMediaStatusTrigger(late, poll_interval=30)), 10)
+        took = time.monotonic() - started
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        return payload, took
+
+    payload, took = asyncio.run(scenario())
+    assert payload["status"] == "success" and payload["media"]["hashed_id"] == late
+    assert took < 5  # not the 30 s of the next round
+    assert [len(batch) for batch in batch_ids(emulator)] == [100, 50, 1]

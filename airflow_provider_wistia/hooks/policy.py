@@ -43,8 +43,8 @@ from airflow_provider_wistia.hooks.settings import WistiaSettings
 
 MAX_RETRY_AFTER_SECONDS = 900.0
 MAX_BACKOFF_SECONDS = 60.0
-RETRIED_SERVER_STATUSES = frozenset({500, 502, 504})
-RATE_LIMIT_STATUSES = frozenset({429, 503})
+# 5xx after which the request may have been applied: resent for idempotent methods only.
+MAY_HAVE_APPLIED_STATUSES = frozenset({500, 502, 503, 504})
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "PUT", "DELETE"})
 NOT_RETRIED_NOTE = " (not retried: the {method} may have been applied by Wistia)"
 
@@ -173,8 +173,7 @@ def check_status(
     retry_after = retry_after_seconds(retry_after_header)
     if status == 429 or (status == 503 and retry_after is not None):
         raise Retryable(error, retry_after)
-    may_apply_statuses = RETRIED_SERVER_STATUSES | {503}
-    if status in may_apply_statuses and idempotent:
+    if status in MAY_HAVE_APPLIED_STATUSES and idempotent:
         raise Retryable(error, may_have_applied=True)
     if status >= 500 and not idempotent:
         error.args = (f"{error}{NOT_RETRIED_NOTE.format(method=method)}",)

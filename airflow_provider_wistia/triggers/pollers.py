@@ -26,6 +26,7 @@ import contextlib
 import logging
 import math
 import weakref
+from abc import ABC, abstractmethod
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -39,11 +40,11 @@ from airflow_provider_wistia.triggers.cursor import CURSOR_LOOKBACK
 log = logging.getLogger(__name__)
 BATCH_SIZE = 100  # Wistia's maximum per_page, and the ids one hashed_ids[] request asks for
 # Triggers woken per event-loop iteration: a thousand at once would block the loop for ~0.1 s.
-DELIVERY_CHUNK = 50
+DELIVERY_CHUNK = 25
 P = TypeVar("P", bound="_SharedPoller")
 
 
-class _SharedPoller:
+class _SharedPoller(ABC):
     """One instance per (event loop, connection); runs rounds while it has watchers."""
 
     _registry: ClassVar[weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[str, Any]]]
@@ -97,34 +98,47 @@ class _SharedPoller:
         return min((w.poll_interval for w in self.watchers), default=0.0)
 
     async def _run(self) -> None:
-        failures = 0
+        """Full rounds every ``interval()``; in between, a wake-up reads only for new watchers
+        (their first answer comes at once without costing every watcher a read)."""
+        loop = asyncio.get_running_loop()
+        failures, next_full = 0, loop.time()
         async with shared_client(self.wistia_conn_id) as client:
             while self.watchers:
                 await asyncio.sleep(0)  # let triggers started in the same tick join this round
                 self._wake.clear()
+                full = loop.time() >= next_full
                 before = client.requests_sent
                 try:
-                    await self.round(client)
+                    await self.round(client, full=full)
                     failures = 0
                 except TRANSIENT_ERRORS as exc:
                     failures += 1
                     log.warning("Transient Wistia error in %s (failure %d in a row): %s", self, failures, exc)
                 except WistiaError as exc:  # auth, configuration: every watcher of the connection hears it
                     self.fail_all(exc)
-                self.rounds += 1
+                except Exception as exc:  # a poller must never die silently, leaving its watchers waiting
+                    log.exception("Unexpected error in %s", self)
+                    self.fail_all(exc)
+                self.rounds += full
                 self.requests += client.requests_sent - before
-                delay = backoff_delay(self.interval(), failures) if failures else self.next_delay()
+                if full or failures:
+                    pause = backoff_delay(self.interval(), failures) if failures else self.interval()
+                    next_full = loop.time() + pause
+                delay = max(0.0, min(next_full, self.next_due()) - loop.time())
                 with contextlib.suppress(asyncio.TimeoutError):
                     await asyncio.wait_for(self._wake.wait(), delay)
 
-    def next_delay(self) -> float:
-        return self.interval()
+    def next_due(self) -> float:
+        """Loop time at which some watcher needs a read before the next full round."""
+        return math.inf
 
-    async def round(self, client: WistiaAsyncClient) -> None:
-        raise NotImplementedError
+    @abstractmethod
+    async def round(self, client: WistiaAsyncClient, *, full: bool) -> None:
+        """One round of reads: for every watcher (``full``), or only for those waiting for a first read."""
 
+    @abstractmethod
     def fail_all(self, exc: BaseException) -> None:
-        raise NotImplementedError
+        """Tell every watcher about an error that ends the round for all (401, bad settings)."""
 
     def __str__(self) -> str:
         return f"{type(self).__name__}({self.wistia_conn_id!r}, {len(self.watchers)} watchers)"
@@ -138,10 +152,11 @@ class StatusWatch:
     media_id: str
     poll_interval: float
     latest: Any = None
+    answered: bool = False  # False until the first read: new watchers are read at once
     news: asyncio.Event = field(default_factory=asyncio.Event)
 
     def deliver(self, value: Any) -> None:
-        self.latest = value
+        self.latest, self.answered = value, True
         self.news.set()
 
     async def next(self) -> dict[str, Any]:
@@ -166,8 +181,8 @@ class MediaStatusPoller(_SharedPoller):
         for watcher in list(self.watchers):
             watcher.deliver(exc)
 
-    async def round(self, client: WistiaAsyncClient) -> None:
-        ids = sorted({w.media_id for w in self.watchers})
+    async def round(self, client: WistiaAsyncClient, *, full: bool) -> None:
+        ids = sorted({w.media_id for w in self.watchers if full or not w.answered})
         found: dict[str, dict[str, Any]] = {}
         for start in range(0, len(ids), BATCH_SIZE):
             chunk = ids[start : start + BATCH_SIZE]
@@ -232,17 +247,15 @@ class NewMediaPoller(_SharedPoller):
                 watcher.retry_join_at(math.inf)
                 watcher.queue.put_nowait(exc)
 
-    def next_delay(self) -> float:
-        now = asyncio.get_running_loop().time()
-        waiting = [w.due - now for w in self.watchers if not w.joined]
-        return max(0.0, min([self.interval(), *waiting]))
+    def next_due(self) -> float:
+        return min((w.due for w in self.watchers if not w.joined), default=math.inf)
 
-    async def round(self, client: WistiaAsyncClient) -> None:
+    async def round(self, client: WistiaAsyncClient, *, full: bool) -> None:
         now = asyncio.get_running_loop().time()
         for watcher in [w for w in self.watchers if not w.joined and w.due <= now]:
             await self._join(client, watcher)
         joined = [w for w in self.watchers if w.joined]
-        if not joined:
+        if not joined or not full:
             return
         floors = [w.floor() for w in joined]
         floor = None if any(f is None for f in floors) else min(f for f in floors if f is not None)
@@ -285,10 +298,12 @@ async def list_newest_first(
     params: dict[str, Any] = {"sort_by": "created", "sort_direction": 0, "per_page": BATCH_SIZE}
     if project_id is not None:
         params["project_id"] = project_id
+    # Cursor paging (reference §3.3): a media added or deleted meanwhile shifts no other one.
+    position: dict[str, Any] = {"cursor[enabled]": 1}
     out: list[dict[str, Any]] = []
     page = 1
     while True:
-        items = await client.request("GET", "medias", params={**params, "page": page})
+        items = await client.request("GET", "medias", params={**params, **position})
         items = [m for m in items if isinstance(m, dict)] if isinstance(items, list) else []
         for media in items:
             created = media_created(media)
@@ -300,6 +315,9 @@ async def list_newest_first(
         if len(items) < BATCH_SIZE:
             return out
         page += 1
+        cursor = items[-1].get("cursor")
+        # A server without cursors is paged by number (a repeat is harmless: ids are de-duplicated).
+        position = {"cursor[after]": cursor} if cursor else {"page": page}
 
 
 def media_project_id(media: dict[str, Any]) -> str | None:

@@ -1,0 +1,71 @@
+"""The retry policy shared by the hook and the triggers' async client, as a table (pure functions)."""
+
+from __future__ import annotations
+
+import pytest
+
+from airflow_provider_wistia.exceptions import (
+    WistiaNotFoundError,
+    WistiaRateLimitError,
+    WistiaServerError,
+)
+from airflow_provider_wistia.hooks.policy import AlreadyDeleted, Retryable, check_status, transport_failure
+
+# (method, status, Retry-After) -> "retry" (not applied), "retry, may have applied", or the error raised
+CASES = [
+    ("POST", 429, None, "retry"),
+    ("POST", 429, "3", "retry"),
+    ("POST", 503, "3", "retry"),  # Wistia's older rate limiter: not applied
+    ("POST", 503, None, WistiaRateLimitError),  # may have been applied: never resent
+    ("POST", 500, None, WistiaServerError),
+    ("POST", 502, None, WistiaServerError),
+    ("GET", 503, None, "retry, may have applied"),
+    ("GET", 500, None, "retry, may have applied"),
+    ("PUT", 504, None, "retry, may have applied"),
+    ("DELETE", 502, None, "retry, may have applied"),
+    ("DELETE", 404, None, WistiaNotFoundError),
+    ("GET", 501, None, WistiaServerError),
+]
+
+
+@pytest.mark.parametrize(("method", "status", "retry_after", "expected"), CASES)
+def test_status_decisions(method: str, status: int, retry_after: str | None, expected: object) -> None:
+    kwargs = {"status": status, "method": method, "display": "/v1/x.json", "content": b"{}"}
+    if isinstance(expected, str):
+        with pytest.raises(Retryable) as caught:
+            check_status(**kwargs, content_type="application/json", retry_after_header=retry_after)
+        assert caught.value.may_have_applied == ("may have applied" in expected)
+        assert caught.value.retry_after == (None if retry_after is None else float(retry_after))
+    else:
+        with pytest.raises(expected) as error:  # type: ignore[call-overload]
+            check_status(**kwargs, content_type="application/json", retry_after_header=retry_after)
+        if method == "POST" and status >= 500:
+            assert "may have been applied by Wistia" in str(error.value)
+
+
+def test_a_resent_delete_answered_404_succeeded() -> None:
+    with pytest.raises(AlreadyDeleted):
+        check_status(
+            status=404,
+            method="DELETE",
+            display="/v1/medias/x.json",
+            content=b"",
+            content_type=None,
+            retry_after_header=None,
+            resent_after_possible_apply=True,
+        )
+
+
+@pytest.mark.parametrize(
+    ("method", "never_sent", "resent"),
+    [("GET", False, True), ("DELETE", False, True), ("POST", True, True), ("POST", False, False)],
+)
+def test_transport_failures(method: str, never_sent: bool, resent: bool) -> None:
+    outcome = transport_failure(
+        method, "/v1/x.json", ConnectionError(), timed_out=False, never_sent=never_sent
+    )
+    assert isinstance(outcome, Retryable) == resent
+    if isinstance(outcome, Retryable):
+        assert outcome.may_have_applied == (not never_sent)
+    else:
+        assert "may have been applied" in str(outcome)
