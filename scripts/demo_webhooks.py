@@ -113,20 +113,24 @@ def _push_and_watch(api: str, emulator_url: str, token: str, logs: Path) -> int:
         return runs[0] if runs else None
 
     run = wait_for("the asset-triggered DAG run", asset_triggered_run, timeout=120)
-    consumed = _http("GET", f"{api}/api/v2/dags/{DAG_ID}/dagRuns/{run['dag_run_id']}/upstreamAssetEvents")
-    event = consumed["asset_events"][0]
-    recorded, queued = _parse_time(event["timestamp"]), _parse_time(run["queued_at"])
-    media_id = event["extra"]["payload"]["media"]["id"]
-    _say(f"    asset event on {event['uri']}: event uuid {event['extra']['uuid']}, media {media_id}")
-    _say(f"    DAG run {run['dag_run_id']} (run_type {run['run_type']})")
-    delay, end_to_end = (queued - recorded).total_seconds(), queued.timestamp() - ready_at
-    _say(f"      queued {delay:.2f} s after the asset event, {end_to_end:.2f} s after the media became ready")
+    _say(f"    DAG run {run['dag_run_id']} (run_type {run['run_type']}, {run['state']})")
 
     def finished() -> dict[str, Any] | None:
         now = _http("GET", f"{api}/api/v2/dags/{DAG_ID}/dagRuns/{run['dag_run_id']}")
         return now if now["state"] in ("success", "failed") else None
 
     final = wait_for("the DAG run to finish", finished, timeout=240)
+    # Read once the run has started: Airflow 3.3.2's upstreamAssetEvents answers 500 while a
+    # run it lists is still queued (its start_date is null).
+    consumed = _http("GET", f"{api}/api/v2/dags/{DAG_ID}/dagRuns/{run['dag_run_id']}/upstreamAssetEvents")
+    event = consumed["asset_events"][0]
+    recorded, queued = _parse_time(event["timestamp"]), _parse_time(run["queued_at"])
+    media_id = event["extra"]["payload"]["media"]["id"]
+    _say(
+        f"    it consumed the asset event on {event['uri']}: uuid {event['extra']['uuid']}, media {media_id}"
+    )
+    delay, end_to_end = (queued - recorded).total_seconds(), queued.timestamp() - ready_at
+    _say(f"      queued {delay:.2f} s after the asset event, {end_to_end:.2f} s after the media became ready")
     state = _http("GET", f"{emulator_url}/__emulator__/state")
     review = [p["hashedId"] for p in state["projects"] if p["name"] == REVIEW_PROJECT]
     copies = [m["name"] for m in state["medias"] if m["project"] and m["project"]["hashed_id"] in review]

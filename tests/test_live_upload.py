@@ -8,6 +8,7 @@ which medias exist.
 
 from __future__ import annotations
 
+import re
 import time
 from pathlib import Path
 from typing import Any
@@ -21,7 +22,8 @@ from airflow_provider_wistia.emulator.common import RecordedRequest
 from airflow_provider_wistia.exceptions import WistiaServerError
 from airflow_provider_wistia.hooks.wistia import WistiaHook
 
-MEDIA_GET = r"^/v1/medias/\w+\.json$"
+# Reads of the media: GET /medias/<id> (worker), or /medias?hashed_ids[]=<id> (a trigger's batched read).
+MEDIA_GET = r"^/v1/medias(/\w+)?\.json$"
 
 
 def _uploads(emulator: WistiaEmulator) -> list[int]:
@@ -29,7 +31,7 @@ def _uploads(emulator: WistiaEmulator) -> list[int]:
 
 
 def _media_reads(emulator: WistiaEmulator) -> list[int]:
-    return [r.status for r in emulator.requests if r.method == "GET" and r.path.startswith("/v1/medias/")]
+    return [r.status for r in emulator.requests if r.method == "GET" and re.match(MEDIA_GET, r.path)]
 
 
 def _tries(dag_run: Any) -> int:

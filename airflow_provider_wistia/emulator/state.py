@@ -92,16 +92,6 @@ class Store:
         self._next[kind] = value + 1
         return value
 
-    def new_id(self, kind: str) -> int:
-        """The next numeric id of ``kind`` (any name: jobs, subfolders, channels... count apart)."""
-        with self.lock:
-            return self._new_id(kind)
-
-    def new_hid(self) -> str:
-        """A fresh 10-character hashed id, unique across everything in the store."""
-        with self.lock:
-            return self._new_hid()
-
     def _new_hid(self) -> str:
         while True:
             hid = "".join(self._rng.choices(ALPHABET, k=10))
