@@ -50,6 +50,7 @@ def _api_refuses_port_zero() -> bool:
     return same_endpoint is not None and not same_endpoint(0, None)
 
 
+@pytest.mark.filterwarnings("ignore:ProvidersManager.hooks is deprecated")  # Airflow's own test_connection
 def test_rest_api_answers_the_ui_400_and_works_with_the_fields_in_the_body(
     stored_connection: str, emulator: WistiaEmulator, monkeypatch: pytest.MonkeyPatch
 ) -> None:
