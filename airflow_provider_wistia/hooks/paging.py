@@ -10,29 +10,17 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from airflow_provider_wistia.exceptions import WistiaServerError
+from airflow_provider_wistia.hooks.endpoints_base import EndpointMixin
 from airflow_provider_wistia.validation import check_per_page
 
 log = logging.getLogger(__name__)
 
 
-class WistiaPagingMixin:
+class WistiaPagingMixin(EndpointMixin):
     """``paginate`` (page numbers, de-duplicated) and ``paginate_cursor`` (``/medias``)."""
-
-    if TYPE_CHECKING:
-
-        def request(
-            self,
-            method: str,
-            path: str,
-            *,
-            params: dict[str, Any] | None = None,
-            data: dict[str, Any] | None = None,
-            json: Any = None,
-            response_format: str = "json",
-        ) -> Any: ...
 
     def _list_page(self, path: str, query: dict[str, Any], where: str) -> list[Any]:
         items = self.request("GET", path, params=query)
