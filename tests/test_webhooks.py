@@ -168,8 +168,8 @@ def server(airflow_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterat
         "AIRFLOW__SECRETS__BACKEND_KWARGS": json.dumps({"connections_file_path": str(secrets_file)}),
     }
     api = ApiServer(env, home / "api-server.log")
-    api.start()
     try:
+        api.start()  # inside the try: a server that never mounts the receiver is stopped too
         yield api
     finally:
         api.stop()
