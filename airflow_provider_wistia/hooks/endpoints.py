@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from airflow_provider_wistia.exceptions import WistiaConfigError
+from airflow_provider_wistia.hooks.endpoints_base import with_extra_fields
 from airflow_provider_wistia.hooks.endpoints_captions import WistiaMediaContentMixin
 from airflow_provider_wistia.hooks.endpoints_catalog import WistiaCatalogMixin
 from airflow_provider_wistia.hooks.endpoints_media_jobs import WistiaMediaJobsMixin
@@ -54,9 +56,13 @@ class WistiaDataApiMixin(
         public: bool | None = None,
         anonymous_can_upload: bool | None = None,
         anonymous_can_download: bool | None = None,
+        **fields: Any,
     ) -> dict[str, Any]:
-        """Create a project (201). Not retried after it may have reached Wistia."""
-        data = {
+        """Create a project (201). Not retried after it may have reached Wistia.
+
+        ``fields``: more form fields, sent as Wistia spells them (see :func:`with_extra_fields`).
+        """
+        named = {
             "name": require_text("name", name),
             "description": description,
             "adminEmail": admin_email,
@@ -64,7 +70,7 @@ class WistiaDataApiMixin(
             "anonymousCanUpload": anonymous_can_upload,
             "anonymousCanDownload": anonymous_can_download,
         }
-        return self.request("POST", "projects", data=data)
+        return self.request("POST", "projects", data=with_extra_fields("create_project", named, fields))
 
     def update_project(
         self,
@@ -75,23 +81,28 @@ class WistiaDataApiMixin(
         public: bool | None = None,
         anonymous_can_upload: bool | None = None,
         anonymous_can_download: bool | None = None,
+        **fields: Any,
     ) -> dict[str, Any]:
-        data = {
+        """Update a project; ``fields``: more form fields, sent as Wistia spells them."""
+        named = {
             "name": name,
             "description": description,
             "public": public,
             "anonymousCanUpload": anonymous_can_upload,
             "anonymousCanDownload": anonymous_can_download,
         }
+        data = with_extra_fields("update_project", named, fields)
         return self.request("PUT", f"projects/{require_id('project_id', project_id)}", data=data)
 
     def delete_project(self, project_id: str) -> dict[str, Any]:
         return self.request("DELETE", f"projects/{require_id('project_id', project_id)}")
 
-    def copy_project(self, project_id: str, *, admin_email: str | None = None) -> dict[str, Any]:
-        return self.request(
-            "POST", f"projects/{require_id('project_id', project_id)}/copy", data={"adminEmail": admin_email}
-        )
+    def copy_project(
+        self, project_id: str, *, admin_email: str | None = None, **fields: Any
+    ) -> dict[str, Any]:
+        """Copy a project (201); ``fields``: more form fields, sent as Wistia spells them."""
+        data = with_extra_fields("copy_project", {"adminEmail": admin_email}, fields)
+        return self.request("POST", f"projects/{require_id('project_id', project_id)}/copy", data=data)
 
     # ------------------------------------------------------------------ sharings
     def list_sharings(self, project_id: str) -> list[dict[str, Any]]:
@@ -103,10 +114,18 @@ class WistiaDataApiMixin(
         return self.request("GET", f"projects/{pid}/sharings/{sid}")
 
     @staticmethod
-    def _sharing_fields(**fields: Any) -> dict[str, Any]:
-        # The 2016 docs take these bare, today's spec wraps them as sharing[...]: send both forms.
-        cleaned = {key: value for key, value in fields.items() if value is not None}
-        return {**cleaned, **{f"sharing[{key}]": value for key, value in cleaned.items()}}
+    def _sharing_fields(what: str, named: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
+        # The 2016 docs take these bare, today's spec wraps them as sharing[...]: send both forms
+        # (an extra field already spelled ``sharing[...]`` is sent as given).
+        merged = with_extra_fields(what, named, extra)
+        wrapped = {
+            f"sharing[{key}]": value for key, value in merged.items() if not key.startswith("sharing[")
+        }
+        if clash := sorted(set(wrapped) & set(merged)):
+            raise WistiaConfigError(
+                f"{what}: {clash} given both bare and as sharing[...]; give each field once."
+            )
+        return {**merged, **wrapped}
 
     def create_sharing(
         self,
@@ -117,14 +136,17 @@ class WistiaDataApiMixin(
         can_share: bool | None = None,
         can_download: bool | None = None,
         can_upload: bool | None = None,
+        **fields: Any,
     ) -> dict[str, Any]:
-        data = self._sharing_fields(
-            **{"with": require_text("with_email", with_email)},
-            requirePassword=require_password,
-            canShare=can_share,
-            canDownload=can_download,
-            canUpload=can_upload,
-        )
+        """Share a project; ``fields``: more sharing fields, sent bare and as ``sharing[...]``."""
+        named = {
+            "with": require_text("with_email", with_email),
+            "requirePassword": require_password,
+            "canShare": can_share,
+            "canDownload": can_download,
+            "canUpload": can_upload,
+        }
+        data = self._sharing_fields("create_sharing", named, fields)
         return self.request("POST", f"projects/{require_id('project_id', project_id)}/sharings", data=data)
 
     def update_sharing(
@@ -136,11 +158,17 @@ class WistiaDataApiMixin(
         can_download: bool | None = None,
         can_upload: bool | None = None,
         is_admin: bool | None = None,
+        **fields: Any,
     ) -> dict[str, Any]:
+        """Change a sharing; ``fields``: more sharing fields, sent bare and as ``sharing[...]``."""
         pid, sid = require_id("project_id", project_id), require_sharing_id("sharing_id", sharing_id)
-        data = self._sharing_fields(
-            canShare=can_share, canDownload=can_download, canUpload=can_upload, isAdmin=is_admin
-        )
+        named = {
+            "canShare": can_share,
+            "canDownload": can_download,
+            "canUpload": can_upload,
+            "isAdmin": is_admin,
+        }
+        data = self._sharing_fields("update_sharing", named, fields)
         return self.request("PUT", f"projects/{pid}/sharings/{sid}", data=data)
 
     def delete_sharing(self, project_id: str, sharing_id: int | str) -> dict[str, Any]:
@@ -208,25 +236,38 @@ class WistiaDataApiMixin(
         description: str | None = None,
         new_still_media_id: str | None = None,
         tags: list[str] | None = None,
+        **fields: Any,
     ) -> dict[str, Any]:
-        """Update a media; ``tags`` REPLACES its tags (``[]`` removes them all)."""
-        data = {"name": name, "description": description, "new_still_media_id": new_still_media_id}
-        if tags is not None:  # JSON, so that an empty list still reaches Wistia
-            body: dict[str, Any] = {k: v for k, v in data.items() if v is not None}
-            body["tags"] = [require_text("tags", t) for t in tags]
-            return self.request("PUT", f"medias/{require_id('media_id', media_id)}", json=body)
-        return self.request("PUT", f"medias/{require_id('media_id', media_id)}", data=data)
+        """Update a media; ``tags`` REPLACES its tags (``[]`` removes them all).
+
+        ``fields``: more fields, sent as Wistia spells them. The body is a form, or JSON when
+        ``tags`` is given (so that an empty list still reaches Wistia) or a field is an object.
+        """
+        named: dict[str, Any] = {
+            "name": name,
+            "description": description,
+            "new_still_media_id": new_still_media_id,
+        }
+        if tags is not None:
+            named["tags"] = [require_text("tags", t) for t in tags]
+        body = with_extra_fields("update_media", named, fields)
+        path = f"medias/{require_id('media_id', media_id)}"
+        if tags is not None or any(isinstance(value, dict) for value in body.values()):
+            return self.request("PUT", path, json=body)
+        return self.request("PUT", path, data=body)
 
     def delete_media(self, media_id: str) -> dict[str, Any]:
         return self.request("DELETE", f"medias/{require_id('media_id', media_id)}")
 
     def copy_media(
-        self, media_id: str, *, project_id: str | None = None, owner: str | None = None
+        self, media_id: str, *, project_id: str | None = None, owner: str | None = None, **fields: Any
     ) -> dict[str, Any]:
-        data = {
+        """Copy a media (201); ``fields``: more form fields, sent as Wistia spells them."""
+        named = {
             "project_id": require_id("project_id", project_id) if project_id is not None else None,
             "owner": owner,
         }
+        data = with_extra_fields("copy_media", named, fields)
         return self.request("POST", f"medias/{require_id('media_id', media_id)}/copy", data=data)
 
     def get_media_stats(self, media_id: str) -> dict[str, Any]:

@@ -93,3 +93,18 @@ def require_charge_confirmed(confirm_charge: bool, what: str) -> None:
         raise WistiaConfigError(
             f"{what} is charged to the Wistia account's saved card; pass confirm_charge=True to order it."
         )
+
+
+def with_extra_fields(what: str, named: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
+    """The fields of one write: the method's ``named`` ones (as Wistia spells them) plus the
+    caller's pass-through ``extra`` fields (``**fields``), ``None`` values dropped from both.
+
+    A field given both ways (e.g. ``admin_email=`` and ``adminEmail=``) is ambiguous: it is a
+    :class:`WistiaConfigError` before any request rather than one silently winning.
+    """
+    given = {key: value for key, value in named.items() if value is not None}
+    if clash := sorted(key for key, value in extra.items() if value is not None and key in given):
+        raise WistiaConfigError(
+            f"{what}: {clash} given both as an argument and as an extra field; give each field once."
+        )
+    return {**{key: value for key, value in extra.items() if value is not None}, **given}

@@ -18,6 +18,7 @@ from airflow_provider_wistia.hooks.endpoints_base import (
     require_charge_confirmed,
     require_language,
     require_mapping,
+    with_extra_fields,
 )
 from airflow_provider_wistia.validation import require_id
 
@@ -66,20 +67,26 @@ class WistiaMediaContentMixin(EndpointMixin):
         mid, lang = require_id("media_id", media_id), require_language("language", language)
         return self.request("GET", f"medias/{mid}/captions/{lang}")
 
-    def create_captions(self, media_id: str, caption_file: Any, language: str | None = None) -> None:
+    def create_captions(
+        self, media_id: str, caption_file: Any, language: str | None = None, **fields: Any
+    ) -> None:
         """Add captions (``caption_file``: SRT text or a local path); Wistia detects the language
-        when none is given. Wistia answers 400 when the video already has captions in it."""
-        body = {"caption_file": caption_text(caption_file)}
-        if language is not None:
-            body["language"] = require_language("language", language)
-        return self.request("POST", f"medias/{require_id('media_id', media_id)}/captions", json=body)
+        when none is given. Wistia answers 400 when the video already has captions in it.
+        ``fields``: more JSON body fields, sent as given."""
+        mid = require_id("media_id", media_id)
+        named = {
+            "caption_file": caption_text(caption_file),
+            "language": None if language is None else require_language("language", language),
+        }
+        body = with_extra_fields("create_captions", named, fields)
+        return self.request("POST", f"medias/{mid}/captions", json=body)
 
-    def update_captions(self, media_id: str, language: str, caption_file: Any) -> None:
-        """Replace a video's captions in ``language`` (404 when it has none)."""
+    def update_captions(self, media_id: str, language: str, caption_file: Any, **fields: Any) -> None:
+        """Replace a video's captions in ``language`` (404 when it has none); ``fields``: more
+        JSON body fields, sent as given."""
         mid, lang = require_id("media_id", media_id), require_language("language", language)
-        return self.request(
-            "PUT", f"medias/{mid}/captions/{lang}", json={"caption_file": caption_text(caption_file)}
-        )
+        body = with_extra_fields("update_captions", {"caption_file": caption_text(caption_file)}, fields)
+        return self.request("PUT", f"medias/{mid}/captions/{lang}", json=body)
 
     def delete_captions(self, media_id: str, language: str) -> None:
         mid, lang = require_id("media_id", media_id), require_language("language", language)
@@ -93,20 +100,24 @@ class WistiaMediaContentMixin(EndpointMixin):
         rush: bool = False,
         automatically_enable: bool = True,
         confirm_charge: bool = False,
+        **fields: Any,
     ) -> dict[str, Any]:
         """Order English captions (CHARGED to the account): ``{"message", "id"}``.
 
         ``automated`` orders machine captions, else human ones (``rush`` for a one-day turnaround).
-        Raises :class:`WistiaConfigError` before any request unless ``confirm_charge=True``.
+        ``fields``: more JSON body fields, sent as given. Raises :class:`WistiaConfigError` before
+        any request unless ``confirm_charge=True``.
         """
         mid = require_id("media_id", media_id)
         require_charge_confirmed(confirm_charge, "Ordering captions")
-        body = {
+        named = {
             "automated": bool(automated),
             "rush": bool(rush),
             "automatically_enable": bool(automatically_enable),
         }
-        return self.request("POST", f"medias/{mid}/captions/order", json=body)
+        return self.request(
+            "POST", f"medias/{mid}/captions/order", json=with_extra_fields("order_captions", named, fields)
+        )
 
     # ------------------------------------------------------------------ customizations
     def get_customizations(self, media_id: str) -> dict[str, Any]:

@@ -7,7 +7,7 @@ import datetime as dt
 from collections.abc import Iterator
 from typing import Any
 
-from airflow_provider_wistia.hooks.endpoints_base import EndpointMixin, path_segment
+from airflow_provider_wistia.hooks.endpoints_base import EndpointMixin, path_segment, with_extra_fields
 from airflow_provider_wistia.validation import require_id, require_text
 
 
@@ -34,9 +34,13 @@ class WistiaCatalogMixin(EndpointMixin):
         """Every tag (``name``, ``taggingsCount``...); filters: ``sort_by``, ``sort_direction``."""
         return list(self.paginate("tags", filters))
 
-    def create_tag(self, name: str) -> dict[str, Any]:
-        """Create a tag (422 from Wistia if it exists). Tag a media with ``update_media(tags=...)``."""
-        return self.request("POST", "tags", json={"name": require_text("name", name)})
+    def create_tag(self, name: str, **fields: Any) -> dict[str, Any]:
+        """Create a tag (422 from Wistia if it exists). Tag a media with ``update_media(tags=...)``.
+
+        A tag is only a ``name`` today; ``fields`` are sent as given, for what Wistia adds.
+        """
+        body = with_extra_fields("create_tag", {"name": require_text("name", name)}, _fields(fields))
+        return self.request("POST", "tags", json=body)
 
     def delete_tag(self, name: str) -> None:
         """Delete a tag by name (Wistia answers an empty 200)."""

@@ -27,8 +27,13 @@ class StreamingMultipart:
         self.file_path = file_path
         filename = os.path.basename(file_path).replace('"', "")
         mime = mimetypes.guess_type(filename)[0] or "application/octet-stream"
+        parts = [  # a list (``name[]``, as encode_fields spells it) is one part per item
+            (name, item)
+            for name, value in fields.items()
+            for item in (value if isinstance(value, list) else [value])
+        ]
         head = b"".join(
-            self._part_header(name) + str(value).encode("utf-8") + b"\r\n" for name, value in fields.items()
+            self._part_header(name) + str(value).encode("utf-8") + b"\r\n" for name, value in parts
         )
         head += self._part_header(file_field, filename, mime)
         self._head = head

@@ -25,6 +25,7 @@ from airflow_provider_wistia import __version__
 from airflow_provider_wistia.exceptions import WistiaConfigError, WistiaServerError
 from airflow_provider_wistia.hooks.encoding import check_json_body, encode_fields
 from airflow_provider_wistia.hooks.endpoints import WistiaDataApiMixin
+from airflow_provider_wistia.hooks.endpoints_base import with_extra_fields
 from airflow_provider_wistia.hooks.multipart import StreamingMultipart
 from airflow_provider_wistia.hooks.policy import (
     auth_header_value,
@@ -341,34 +342,39 @@ class WistiaHook(WistiaDataApiMixin, BaseHook):
         project_id: str | None = None,
         name: str | None = None,
         description: str | None = None,
+        **fields: Any,
     ) -> dict[str, Any]:
         """Upload a local file (streamed) or import one from a URL; returns the new (queued) media.
 
-        The POST waits up to the connection's ``upload_timeout`` (default 3600 s) for Wistia's
-        answer, which can be slow after a large file; it is never resent once it may have arrived.
+        ``fields``: more upload form fields, sent as Wistia spells them (``contact_id``,
+        ``low_priority``...). The POST waits up to the connection's ``upload_timeout`` (default
+        3600 s) for Wistia's answer, which can be slow after a large file; it is never resent
+        once it may have arrived.
         """
         if (file_path is None) == (url is None):
             raise WistiaConfigError("upload_media needs exactly one of file_path or url.")
-        fields = encode_fields(
-            {
-                "project_id": require_id("project_id", project_id) if project_id is not None else None,
-                "name": name,
-                "description": description,
-            },
-            where="data",
-        )
+        if reserved := sorted({"file", "url"} & set(fields)):
+            raise WistiaConfigError(
+                f"upload_media: {reserved} cannot be extra fields: use file_path= or url=."
+            )
+        named = {
+            "project_id": require_id("project_id", project_id) if project_id is not None else None,
+            "name": name,
+            "description": description,
+        }
+        form = encode_fields(with_extra_fields("upload_media", named, fields), where="data")
         target = self.settings.upload_url
         if url is not None:
-            fields["url"] = require_text("url", url)
+            form["url"] = require_text("url", url)
             timeout = self.settings.upload_timeout
-            return self._call("POST", target, "upload /", data=fields, read_timeout=timeout)
+            return self._call("POST", target, "upload /", data=form, read_timeout=timeout)
         path = require_text("file_path", file_path)
         StreamingMultipart.check_readable(path)
         return self._call(
             "POST",
             target,
             "upload /",
-            body=lambda: StreamingMultipart(fields, "file", path),
+            body=lambda: StreamingMultipart(form, "file", path),
             read_timeout=self.settings.upload_timeout,
         )
 

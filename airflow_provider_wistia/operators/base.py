@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 from abc import abstractmethod
 from collections.abc import Callable, Collection, Sequence
 from functools import cached_property
@@ -44,6 +45,20 @@ def check_extra_fields(extra_fields: Any, named: Collection[str] = ()) -> dict[s
     if clash := sorted(set(extra_fields) & set(named)):
         raise WistiaConfigError(f"extra_fields repeats {clash}: pass them as the operator's own arguments.")
     return dict(extra_fields)
+
+
+def extra_fields_for(
+    method: Callable[..., Any], extra_fields: Any, named: Collection[str] = ()
+) -> dict[str, Any]:
+    """:func:`check_extra_fields` for a hook method that takes them as ``**fields``: a key that
+    is one of the method's own parameters (or of the operator's, ``named``) is refused too,
+    before any request, instead of becoming a ``TypeError`` inside the call."""
+    own = [
+        param.name
+        for param in inspect.signature(method).parameters.values()
+        if param.kind not in (param.VAR_KEYWORD, param.VAR_POSITIONAL)
+    ]
+    return check_extra_fields(extra_fields, {*named, *own})
 
 
 class WistiaBaseOperator(BaseOperator):

@@ -6,38 +6,16 @@ from collections.abc import Sequence
 from typing import Any
 
 from airflow_provider_wistia.exceptions import WistiaClientError, WistiaConfigError
-from airflow_provider_wistia.hooks.endpoints_base import require_language
-from airflow_provider_wistia.hooks.endpoints_captions import caption_text
 from airflow_provider_wistia.hooks.wistia import WistiaHook
 from airflow_provider_wistia.operators.base import (
     WistiaDeleteOperator,
     WistiaMediaOperator,
     blank_to_none,
-    check_extra_fields,
+    extra_fields_for,
 )
-from airflow_provider_wistia.validation import require_choice, require_id, require_text
+from airflow_provider_wistia.validation import require_choice, require_text
 
 CAPTIONS_IF_EXISTS = ("fail", "replace")
-CAPTION_FIELDS = ("caption_file", "language")
-
-
-def caption_body(caption_file: Any, language: str | None, extra: dict[str, Any]) -> dict[str, Any]:
-    """The JSON body of a captions write with ``extra_fields`` (which the hook methods do not take)."""
-    body = {**extra, "caption_file": caption_text(caption_file)}
-    if language is not None:
-        body["language"] = require_language("language", language)
-    return body
-
-
-def update_captions(
-    hook: WistiaHook, media_id: str, language: Any, caption_file: Any, extra: dict[str, Any]
-) -> Any:
-    """``hook.update_captions``, or the same PUT with ``extra_fields`` in its body."""
-    language = require_text("language", language)
-    if not extra:
-        return hook.update_captions(media_id, language, caption_file)
-    path = f"medias/{require_id('media_id', media_id)}/captions/{require_language('language', language)}"
-    return hook.request("PUT", path, json={**extra, "caption_file": caption_text(caption_file)})
 
 
 class WistiaCreateCaptionsOperator(WistiaMediaOperator):
@@ -85,22 +63,19 @@ class WistiaCreateCaptionsOperator(WistiaMediaOperator):
         self.extra_fields = extra_fields
 
     def call(self, hook: WistiaHook) -> Any:
-        extra = check_extra_fields(self.extra_fields, CAPTION_FIELDS)
+        extra = extra_fields_for(hook.create_captions, self.extra_fields, ("if_exists",))
         language = blank_to_none(self.language)
         if self.if_exists == "replace" and language is None:
             raise WistiaConfigError("if_exists='replace' needs the captions' language to replace them.")
         try:
-            if extra:
-                body = caption_body(self.caption_file, language, extra)
-                return hook.request(
-                    "POST", f"medias/{require_id('media_id', self.media_id)}/captions", json=body
-                )
-            return hook.create_captions(self.media_id, self.caption_file, language=language)
+            return hook.create_captions(self.media_id, self.caption_file, language=language, **extra)
         except WistiaClientError as exc:
             if self.if_exists != "replace" or exc.status_code != 400:
                 raise
             self.log.info("Media %s already has %r captions; replacing them.", self.media_id, language)
-            return update_captions(hook, self.media_id, language, self.caption_file, extra)
+            return hook.update_captions(
+                self.media_id, require_text("language", language), self.caption_file, **extra
+            )
 
 
 class WistiaUpdateCaptionsOperator(WistiaMediaOperator):
@@ -137,8 +112,10 @@ class WistiaUpdateCaptionsOperator(WistiaMediaOperator):
         self.extra_fields = extra_fields
 
     def call(self, hook: WistiaHook) -> Any:
-        extra = check_extra_fields(self.extra_fields, CAPTION_FIELDS)
-        return update_captions(hook, self.media_id, self.language, self.caption_file, extra)
+        extra = extra_fields_for(hook.update_captions, self.extra_fields)
+        return hook.update_captions(
+            self.media_id, require_text("language", self.language), self.caption_file, **extra
+        )
 
 
 class WistiaDeleteCaptionsOperator(WistiaDeleteOperator):
@@ -171,13 +148,14 @@ class WistiaDeleteCaptionsOperator(WistiaDeleteOperator):
 class WistiaOrderCaptionsOperator(WistiaMediaOperator):
     """Order captions for a video (``POST /medias/<id>/captions/order``). **Wistia charges the
     account for it**, so the task fails before any request unless ``confirm_charge=True``.
-    Returns ``{"message", "id"}``. (No ``extra_fields``: an order has only these fields.)
+    Returns ``{"message", "id"}``.
 
     :param media_id: hashed id of the video (templated).
     :param automated: machine captions (True) or human-made ones.
     :param rush: faster (dearer) delivery of human-made captions.
     :param automatically_enable: show the captions on the video once they are ready.
     :param confirm_charge: acknowledge that Wistia bills the order; required.
+    :param extra_fields: more order fields for Wistia, sent as they are (templated).
     :param wistia_conn_id: Airflow connection of type ``wistia``.
 
     Example::
@@ -187,7 +165,7 @@ class WistiaOrderCaptionsOperator(WistiaMediaOperator):
         )
     """
 
-    template_fields: Sequence[str] = ("media_id",)
+    template_fields: Sequence[str] = ("media_id", "extra_fields")
 
     def __init__(
         self,
@@ -197,6 +175,7 @@ class WistiaOrderCaptionsOperator(WistiaMediaOperator):
         rush: bool = False,
         automatically_enable: bool = True,
         confirm_charge: bool = False,
+        extra_fields: dict[str, Any] | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(media_id=media_id, **kwargs)
@@ -204,6 +183,7 @@ class WistiaOrderCaptionsOperator(WistiaMediaOperator):
         self.rush = rush
         self.automatically_enable = automatically_enable
         self.confirm_charge = confirm_charge
+        self.extra_fields = extra_fields
 
     def call(self, hook: WistiaHook) -> Any:
         return hook.order_captions(
@@ -212,4 +192,5 @@ class WistiaOrderCaptionsOperator(WistiaMediaOperator):
             rush=self.rush,
             automatically_enable=self.automatically_enable,
             confirm_charge=self.confirm_charge,
+            **extra_fields_for(hook.order_captions, self.extra_fields),
         )

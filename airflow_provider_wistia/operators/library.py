@@ -11,6 +11,7 @@ from airflow_provider_wistia.operators.base import (
     WistiaLinkedOperator,
     WistiaMediaOperator,
     check_extra_fields,
+    extra_fields_for,
 )
 from airflow_provider_wistia.validation import require_choice, require_text
 
@@ -68,6 +69,8 @@ class WistiaCreateTagOperator(WistiaBaseOperator):
     :param name: the tag (templated).
     :param if_exists: when the account has that tag already: ``"fail"`` (Wistia's answer) or
         ``"reuse"`` it (returned as listed; makes retries and reruns safe).
+    :param extra_fields: more fields for Wistia, sent as they are (templated); a tag is only a
+        name today, so this is for fields Wistia adds.
     :param wistia_conn_id: Airflow connection of type ``wistia``.
 
     Example::
@@ -75,21 +78,30 @@ class WistiaCreateTagOperator(WistiaBaseOperator):
         tag = WistiaCreateTagOperator(task_id="create_tag", name="launch-2026")
     """
 
-    template_fields: Sequence[str] = ("name",)
+    template_fields: Sequence[str] = ("name", "extra_fields")
 
-    def __init__(self, *, name: str, if_exists: str = "fail", **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *,
+        name: str,
+        if_exists: str = "fail",
+        extra_fields: dict[str, Any] | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(**kwargs)
         self.name = name
         self.if_exists = require_choice("if_exists", if_exists, TAG_IF_EXISTS)
+        self.extra_fields = extra_fields
 
     def call(self, hook: WistiaHook) -> Any:
         name = require_text("name", self.name)
+        extra = extra_fields_for(hook.create_tag, self.extra_fields, ("if_exists",))
         if self.if_exists == "reuse":
             existing = next((tag for tag in hook.list_tags() if tag.get("name") == name), None)
             if existing is not None:
                 self.log.info("Reusing the existing tag %r.", name)
                 return existing
-        return hook.create_tag(name)
+        return hook.create_tag(name, **extra)
 
 
 class WistiaCreateChannelEpisodeOperator(WistiaMediaOperator):

@@ -12,6 +12,7 @@ from airflow_provider_wistia.operators.base import (
     WistiaDeleteOperator,
     WistiaMediaOperator,
     blank_to_none,
+    extra_fields_for,
 )
 from airflow_provider_wistia.validation import parse_id_list
 
@@ -108,6 +109,7 @@ class WistiaUpdateMediaOperator(WistiaMediaOperator):
     :param new_still_media_id: hashed id of an Image media to use as the video's thumbnail (templated).
     :param tags: the media's tags: REPLACES its current ones (``[]`` removes them all; templated,
         a list or its text). None (or blank) leaves them alone.
+    :param extra_fields: more fields for Wistia, sent as they are (templated); see the README.
     :param wistia_conn_id: Airflow connection of type ``wistia``.
 
     Example::
@@ -117,7 +119,14 @@ class WistiaUpdateMediaOperator(WistiaMediaOperator):
         )
     """
 
-    template_fields: Sequence[str] = ("media_id", "name", "description", "new_still_media_id", "tags")
+    template_fields: Sequence[str] = (
+        "media_id",
+        "name",
+        "description",
+        "new_still_media_id",
+        "tags",
+        "extra_fields",
+    )
 
     def __init__(
         self,
@@ -127,6 +136,7 @@ class WistiaUpdateMediaOperator(WistiaMediaOperator):
         description: str | None = None,
         new_still_media_id: str | None = None,
         tags: Sequence[str] | str | None = None,
+        extra_fields: dict[str, Any] | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(media_id=media_id, **kwargs)
@@ -134,8 +144,10 @@ class WistiaUpdateMediaOperator(WistiaMediaOperator):
         self.description = description
         self.new_still_media_id = new_still_media_id
         self.tags = tags
+        self.extra_fields = extra_fields
 
     def call(self, hook: WistiaHook) -> Any:
+        extra = extra_fields_for(hook.update_media, self.extra_fields)
         tags = parse_id_list("tags", blank_to_none(self.tags), "tag names")
         return hook.update_media(
             self.media_id,
@@ -143,6 +155,7 @@ class WistiaUpdateMediaOperator(WistiaMediaOperator):
             description=self.description,
             new_still_media_id=blank_to_none(self.new_still_media_id),
             **({} if tags is None else {"tags": tags}),
+            **extra,
         )
 
 
@@ -178,6 +191,7 @@ class WistiaCopyMediaOperator(WistiaMediaOperator):
     :param media_id: hashed id of the media to copy (templated).
     :param project_id: hashed id of the destination project; default: the source's (templated).
     :param owner_email: email address of the copy's owner; default: the source's owner (templated).
+    :param extra_fields: more fields for Wistia, sent as they are (templated); see the README.
     :param wistia_conn_id: Airflow connection of type ``wistia``.
 
     Example::
@@ -187,7 +201,7 @@ class WistiaCopyMediaOperator(WistiaMediaOperator):
         )
     """
 
-    template_fields: Sequence[str] = ("media_id", "project_id", "owner_email")
+    template_fields: Sequence[str] = ("media_id", "project_id", "owner_email", "extra_fields")
 
     def __init__(
         self,
@@ -195,15 +209,20 @@ class WistiaCopyMediaOperator(WistiaMediaOperator):
         media_id: str,
         project_id: str | None = None,
         owner_email: str | None = None,
+        extra_fields: dict[str, Any] | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(media_id=media_id, **kwargs)
         self.project_id = project_id
         self.owner_email = owner_email
+        self.extra_fields = extra_fields
 
     def call(self, hook: WistiaHook) -> Any:
         return hook.copy_media(
-            self.media_id, project_id=self.project_id, owner=blank_to_none(self.owner_email)
+            self.media_id,
+            project_id=self.project_id,
+            owner=blank_to_none(self.owner_email),
+            **extra_fields_for(hook.copy_media, self.extra_fields, ("owner_email",)),
         )
 
 

@@ -13,6 +13,7 @@ from airflow_provider_wistia.operators.base import (
     WistiaLinkedOperator,
     WistiaProjectOperator,
     blank_to_none,
+    extra_fields_for,
 )
 from airflow_provider_wistia.validation import require_choice, require_text
 
@@ -59,6 +60,7 @@ class WistiaCreateProjectOperator(WistiaLinkedOperator):
     :param anonymous_can_download: whether anyone may download from it.
     :param if_exists: when a project of exactly this name exists: ``"create"`` another one
         anyway, ``"reuse"`` it (returned as is; makes retries and reruns safe) or ``"fail"``.
+    :param extra_fields: more fields for Wistia, sent as they are (templated); see the README.
     :param wistia_conn_id: Airflow connection of type ``wistia``.
 
     Example::
@@ -68,7 +70,7 @@ class WistiaCreateProjectOperator(WistiaLinkedOperator):
         )
     """
 
-    template_fields: Sequence[str] = ("name", "description", "admin_email")
+    template_fields: Sequence[str] = ("name", "description", "admin_email", "extra_fields")
     link_kind = "projects"
 
     def __init__(
@@ -81,6 +83,7 @@ class WistiaCreateProjectOperator(WistiaLinkedOperator):
         anonymous_can_upload: bool | None = None,
         anonymous_can_download: bool | None = None,
         if_exists: str = "create",
+        extra_fields: dict[str, Any] | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
@@ -91,9 +94,11 @@ class WistiaCreateProjectOperator(WistiaLinkedOperator):
         self.anonymous_can_upload = anonymous_can_upload
         self.anonymous_can_download = anonymous_can_download
         self.if_exists = require_choice("if_exists", if_exists, IF_EXISTS_CHOICES)
+        self.extra_fields = extra_fields
 
     def call(self, hook: WistiaHook) -> Any:
         name = require_text("name", self.name)
+        extra = extra_fields_for(hook.create_project, self.extra_fields, ("if_exists",))
         if self.if_exists != "create":
             existing = next((p for p in hook.iter_projects() if p.get("name") == name), None)
             if existing is not None and self.if_exists == "fail":
@@ -111,6 +116,7 @@ class WistiaCreateProjectOperator(WistiaLinkedOperator):
             public=self.public,
             anonymous_can_upload=self.anonymous_can_upload,
             anonymous_can_download=self.anonymous_can_download,
+            **extra,
         )
 
 
@@ -123,6 +129,7 @@ class WistiaUpdateProjectOperator(WistiaProjectOperator):
     :param public: whether anyone may view the project.
     :param anonymous_can_upload: whether anyone may upload to it.
     :param anonymous_can_download: whether anyone may download from it.
+    :param extra_fields: more fields for Wistia, sent as they are (templated); see the README.
     :param wistia_conn_id: Airflow connection of type ``wistia``.
 
     Example::
@@ -134,7 +141,7 @@ class WistiaUpdateProjectOperator(WistiaProjectOperator):
         )
     """
 
-    template_fields: Sequence[str] = ("project_id", "name", "description")
+    template_fields: Sequence[str] = ("project_id", "name", "description", "extra_fields")
 
     def __init__(
         self,
@@ -145,6 +152,7 @@ class WistiaUpdateProjectOperator(WistiaProjectOperator):
         public: bool | None = None,
         anonymous_can_upload: bool | None = None,
         anonymous_can_download: bool | None = None,
+        extra_fields: dict[str, Any] | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(project_id=project_id, **kwargs)
@@ -153,6 +161,7 @@ class WistiaUpdateProjectOperator(WistiaProjectOperator):
         self.public = public
         self.anonymous_can_upload = anonymous_can_upload
         self.anonymous_can_download = anonymous_can_download
+        self.extra_fields = extra_fields
 
     def call(self, hook: WistiaHook) -> Any:
         return hook.update_project(
@@ -162,6 +171,7 @@ class WistiaUpdateProjectOperator(WistiaProjectOperator):
             public=self.public,
             anonymous_can_upload=self.anonymous_can_upload,
             anonymous_can_download=self.anonymous_can_download,
+            **extra_fields_for(hook.update_project, self.extra_fields),
         )
 
 
@@ -195,6 +205,7 @@ class WistiaCopyProjectOperator(WistiaProjectOperator):
 
     :param project_id: hashed id of the project to copy (templated).
     :param admin_email: owner of the copy, a Manager of the account (templated).
+    :param extra_fields: more fields for Wistia, sent as they are (templated); see the README.
     :param wistia_conn_id: Airflow connection of type ``wistia``.
 
     Example::
@@ -204,11 +215,20 @@ class WistiaCopyProjectOperator(WistiaProjectOperator):
         )
     """
 
-    template_fields: Sequence[str] = ("project_id", "admin_email")
+    template_fields: Sequence[str] = ("project_id", "admin_email", "extra_fields")
 
-    def __init__(self, *, project_id: str, admin_email: str | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *,
+        project_id: str,
+        admin_email: str | None = None,
+        extra_fields: dict[str, Any] | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(project_id=project_id, **kwargs)
         self.admin_email = admin_email
+        self.extra_fields = extra_fields
 
     def call(self, hook: WistiaHook) -> Any:
-        return hook.copy_project(self.project_id, admin_email=blank_to_none(self.admin_email))
+        extra = extra_fields_for(hook.copy_project, self.extra_fields)
+        return hook.copy_project(self.project_id, admin_email=blank_to_none(self.admin_email), **extra)

@@ -6,7 +6,11 @@ from collections.abc import Sequence
 from typing import Any
 
 from airflow_provider_wistia.hooks.wistia import WistiaHook
-from airflow_provider_wistia.operators.base import WistiaDeleteOperator, WistiaProjectOperator
+from airflow_provider_wistia.operators.base import (
+    WistiaDeleteOperator,
+    WistiaProjectOperator,
+    extra_fields_for,
+)
 
 
 class _SharingOperator(WistiaProjectOperator):
@@ -61,6 +65,8 @@ class WistiaCreateSharingOperator(WistiaProjectOperator):
     :param can_share: whether the person may share the project further.
     :param can_download: whether the person may download medias.
     :param can_upload: whether the person may upload medias.
+    :param extra_fields: more sharing fields for Wistia (e.g. ``sendEmailNotification``), sent
+        as they are, bare and as ``sharing[...]`` like the others (templated).
     :param wistia_conn_id: Airflow connection of type ``wistia``.
 
     Example::
@@ -70,7 +76,7 @@ class WistiaCreateSharingOperator(WistiaProjectOperator):
         )
     """
 
-    template_fields: Sequence[str] = ("project_id", "with_email")
+    template_fields: Sequence[str] = ("project_id", "with_email", "extra_fields")
 
     def __init__(
         self,
@@ -81,6 +87,7 @@ class WistiaCreateSharingOperator(WistiaProjectOperator):
         can_share: bool | None = None,
         can_download: bool | None = None,
         can_upload: bool | None = None,
+        extra_fields: dict[str, Any] | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(project_id=project_id, **kwargs)
@@ -89,6 +96,7 @@ class WistiaCreateSharingOperator(WistiaProjectOperator):
         self.can_share = can_share
         self.can_download = can_download
         self.can_upload = can_upload
+        self.extra_fields = extra_fields
 
     def call(self, hook: WistiaHook) -> Any:
         return hook.create_sharing(
@@ -98,6 +106,7 @@ class WistiaCreateSharingOperator(WistiaProjectOperator):
             can_share=self.can_share,
             can_download=self.can_download,
             can_upload=self.can_upload,
+            **extra_fields_for(hook.create_sharing, self.extra_fields),
         )
 
 
@@ -110,6 +119,8 @@ class WistiaUpdateSharingOperator(_SharingOperator):
     :param can_download: whether the person may download medias.
     :param can_upload: whether the person may upload medias.
     :param is_admin: whether the person administers the project.
+    :param extra_fields: more sharing fields for Wistia, sent as they are, bare and as
+        ``sharing[...]`` like the others (templated).
     :param wistia_conn_id: Airflow connection of type ``wistia``.
 
     Example::
@@ -118,6 +129,8 @@ class WistiaUpdateSharingOperator(_SharingOperator):
             task_id="make_admin", project_id="abc123defg", sharing_id=14, is_admin=True
         )
     """
+
+    template_fields: Sequence[str] = ("project_id", "sharing_id", "extra_fields")
 
     def __init__(
         self,
@@ -128,6 +141,7 @@ class WistiaUpdateSharingOperator(_SharingOperator):
         can_download: bool | None = None,
         can_upload: bool | None = None,
         is_admin: bool | None = None,
+        extra_fields: dict[str, Any] | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(project_id=project_id, sharing_id=sharing_id, **kwargs)
@@ -135,6 +149,7 @@ class WistiaUpdateSharingOperator(_SharingOperator):
         self.can_download = can_download
         self.can_upload = can_upload
         self.is_admin = is_admin
+        self.extra_fields = extra_fields
 
     def call(self, hook: WistiaHook) -> Any:
         return hook.update_sharing(
@@ -144,6 +159,7 @@ class WistiaUpdateSharingOperator(_SharingOperator):
             can_download=self.can_download,
             can_upload=self.can_upload,
             is_admin=self.is_admin,
+            **extra_fields_for(hook.update_sharing, self.extra_fields),
         )
 
 

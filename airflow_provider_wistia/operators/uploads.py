@@ -14,7 +14,12 @@ from typing import TYPE_CHECKING, Any
 
 from airflow_provider_wistia._compat import AirflowSensorTimeout, default_deferrable
 from airflow_provider_wistia.exceptions import WistiaConfigError, WistiaError, WistiaNotFoundError
-from airflow_provider_wistia.operators.base import WistiaLinkedOperator, blank_to_none, hashed_id_of
+from airflow_provider_wistia.operators.base import (
+    WistiaLinkedOperator,
+    blank_to_none,
+    extra_fields_for,
+    hashed_id_of,
+)
 
 if TYPE_CHECKING:
     from airflow_provider_wistia.hooks.wistia import WistiaHook
@@ -87,6 +92,8 @@ class WistiaUploadMediaOperator(WistiaLinkedOperator):
         ``Uploads_YYYY-MM-DD`` (templated).
     :param name: media name; default: the file name (templated).
     :param description: media description (templated).
+    :param extra_fields: more upload form fields for Wistia, e.g. ``{"contact_id": 42}`` or
+        ``{"low_priority": True}`` (URL imports), sent as they are (templated).
     :param wait_for_ready: return only once Wistia's status for the media is ``ready``
         (the media then has its duration and assets); fail if it becomes ``failed``.
     :param deferrable: wait in the triggerer instead of the worker (with ``wait_for_ready``);
@@ -106,7 +113,7 @@ class WistiaUploadMediaOperator(WistiaLinkedOperator):
         )
     """
 
-    template_fields: Sequence[str] = ("file_path", "url", "project_id", "name", "description")
+    template_fields: Sequence[str] = ("file_path", "url", "project_id", "name", "description", "extra_fields")
     link_kind = "medias"
 
     def __init__(
@@ -121,6 +128,7 @@ class WistiaUploadMediaOperator(WistiaLinkedOperator):
         deferrable: bool = default_deferrable(),
         poll_interval: float = 10.0,
         ready_timeout: float = 3600.0,
+        extra_fields: dict[str, Any] | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
@@ -138,6 +146,7 @@ class WistiaUploadMediaOperator(WistiaLinkedOperator):
         self.deferrable = deferrable
         self.poll_interval = poll_interval
         self.ready_timeout = ready_timeout
+        self.extra_fields = extra_fields
 
     def prepare(self, context: Any) -> None:
         """Before the upload: find the media an earlier try of this task instance uploaded."""
@@ -153,6 +162,7 @@ class WistiaUploadMediaOperator(WistiaLinkedOperator):
                 "WistiaUploadMediaOperator needs exactly one of file_path or url; "
                 f"got file_path={self.file_path!r}, url={self.url!r}."
             )
+        extra = extra_fields_for(hook.upload_media, self.extra_fields, ("file", "wait_for_ready"))
         earlier = getattr(self, "earlier", None)
         if earlier is not None:
             return earlier
@@ -162,6 +172,7 @@ class WistiaUploadMediaOperator(WistiaLinkedOperator):
             project_id=self.project_id,
             name=blank_to_none(self.name),
             description=self.description,
+            **extra,
         )
         self.log.info("Uploaded media %s (status %s).", hashed_id_of(media), media.get("status"))
         record = getattr(self, "record", None)
