@@ -16,7 +16,8 @@ LINK_KEY = WistiaLink().xcom_key
 
 def test_projects_and_sharings_lifecycle(run_dag, emulator) -> None:
     other = emulator.create_project("Someone else's")["hashedId"]
-    dr = run_dag(wistia_test_ops_projects.dag, {"name": "Launch 2026", "email": "ana@example.com"})
+    conf = {"name": "Launch 2026", "email": "ana@example.com", "extra": "v2"}
+    dr = run_dag(wistia_test_ops_projects.dag, conf)
     states = task_states(dr)
     assert set(states.values()) == {"success"}, states
 
@@ -49,6 +50,23 @@ def test_projects_and_sharings_lifecycle(run_dag, emulator) -> None:
     assert emulator.get_project(copy["hashedId"]) is None
     assert {p["hashedId"] for p in emulator.list_projects()} == {other, pid}
     assert {p["hashedId"] for p in xcom(dr, "list_projects")} == {other, pid}
+
+    # extra_fields: rendered, and sent in the form body next to the named fields, as Wistia reads them.
+    def body_of(method: str, path: str) -> dict:
+        (record,) = [r for r in emulator.requests if r.method == method and r.path == path]
+        assert record.body_kind == "form", record
+        return record.body
+
+    assert body_of("POST", "/v1/projects.json")["futureField"] == "v2"
+    assert body_of("POST", "/v1/projects.json")["name"] == "Launch 2026"
+    updated_body = body_of("PUT", f"/v1/projects/{pid}.json")
+    assert updated_body["futureField"] == "v2 update" and updated_body["public"] == "1"
+    shared = body_of("POST", f"/v1/projects/{pid}/sharings.json")
+    assert shared["sendEmailNotification"] == shared["sharing[sendEmailNotification]"] == "0"
+    assert shared["sharing[with]"] == "ana@example.com"
+    sharing_put = body_of("PUT", f"/v1/projects/{pid}/sharings/{sharing['id']}.json")
+    assert sharing_put["sharing[futureField]"] == "v2" and sharing_put["sharing[isAdmin]"] == "1"
+    assert body_of("POST", f"/v1/projects/{pid}/copy.json") == {"futureField": "copy"}
 
     # The "Wistia" button: on operators about one project, pointing at the object touched.
     assert xcom(dr, "update_project", key=LINK_KEY) == wistia_url("projects", pid)

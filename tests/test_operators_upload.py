@@ -53,6 +53,7 @@ def test_uploads(run_dag, emulator, tmp_path, capfd) -> None:
         "deferred_url": "https://cdn.example.com/media/teaser.mp4",
         "broken_file": str(broken),
         "broken_url": "https://cdn.example.com/media/broken-import.mp4",
+        "contact_id": 7,
     }
     try:
         with FailBrokenUploads(emulator) as watcher:
@@ -78,6 +79,18 @@ def test_uploads(run_dag, emulator, tmp_path, capfd) -> None:
     original = next(a for a in stored["assets"] if a["type"] == "OriginalFile")
     assert original["fileSize"] == clip.stat().st_size  # the whole file was streamed
     assert xcom(dr, "upload_file", key=WistiaLink().xcom_key) == wistia_url("medias", uploaded["hashed_id"])
+
+    # extra_fields: upload form fields, in the multipart body (a list as one part per item) or
+    # in the URL import's form body.
+    (file_post,) = [
+        r for r in emulator.requests if r.path == "/" and (r.body or {}).get("name", "").startswith("Clip")
+    ]
+    assert file_post.body_kind == "multipart"
+    assert file_post.body["contact_id"] == "7" and file_post.body["futureField[]"] == "b"
+    url_posts = [
+        r.body for r in emulator.requests if r.path == "/" and (r.body or {}).get("url") == conf["url"]
+    ]
+    assert url_posts == [{"project_id": project, "low_priority": "1", "contact_id": "7", "url": conf["url"]}]
 
     queued = xcom(dr, "upload_url")  # no waiting: Wistia's immediate answer
     assert queued["status"] == "queued" and queued["name"] == "promo.mp4"

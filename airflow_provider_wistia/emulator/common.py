@@ -208,6 +208,13 @@ def redact_headers(headers: Iterable[tuple[str, str]]) -> dict[str, str]:
     return out
 
 
+def redact_body(body: Any) -> Any:
+    """A recorded body (fields or JSON object) with the values of token fields redacted."""
+    if not isinstance(body, dict):
+        return body
+    return {key: REDACTED if str(key).lower() in SECRET_PARAMS else value for key, value in body.items()}
+
+
 def redact_target(target: str) -> str:
     """A request target (path and query) with the values of token parameters redacted."""
     path, sep, query = target.partition("?")
@@ -224,9 +231,12 @@ class RecordedRequest:
 
     ``path`` is the URL path without the query string, ``query`` the query parameters
     (last value per key), ``raw_path`` the request-line target including the query
-    string, ``status`` the status answered (0 when the connection was dropped). Credentials
-    are redacted before a request is recorded (``Authorization: Bearer <redacted>``, token
-    query parameters): the log and the admin API never hold a token.
+    string, ``status`` the status answered (0 when the connection was dropped). ``body_kind``
+    is ``none``, ``form``, ``multipart`` or ``json``; ``body`` the fields a form or multipart
+    body carried (last value per key, files left out) or the decoded JSON body, so a test can
+    see where a field arrived. Credentials are redacted before a request is recorded
+    (``Authorization: Bearer <redacted>``, token query parameters and body fields): the log
+    and the admin API never hold a token.
     """
 
     method: str
@@ -236,3 +246,5 @@ class RecordedRequest:
     status: int
     timestamp: float
     raw_path: str
+    body_kind: str = "none"
+    body: Any = None

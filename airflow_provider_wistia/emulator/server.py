@@ -34,6 +34,7 @@ from .common import (
     Params,
     RecordedRequest,
     Response,
+    redact_body,
     redact_headers,
     redact_target,
 )
@@ -107,6 +108,7 @@ class RequestHandler(BaseHTTPRequestHandler):
     files: list[FilePart]
     body_kind = "none"  # what the request body was: none, json, form or multipart
     json_body: Any = None  # the decoded JSON body, for endpoints that take one whole
+    recorded_body: Any = None  # what the request log keeps of the body (redacted)
     _logged = True
 
     # -- connection plumbing ---------------------------------------------------------------
@@ -186,6 +188,7 @@ class RequestHandler(BaseHTTPRequestHandler):
             return
         emu._count_request()
         self._logged = False
+        self.body_kind, self.recorded_body = "none", None
         try:
             try:
                 resp, fmt = self._dispatch(emu, path, query, reader)
@@ -213,6 +216,8 @@ class RequestHandler(BaseHTTPRequestHandler):
                 status,
                 time.time(),
                 target,
+                self.body_kind,
+                redact_body(self.recorded_body),
             )
         )
 
@@ -260,6 +265,7 @@ class RequestHandler(BaseHTTPRequestHandler):
             for key, value in fields:
                 body.add(key, value)
             self.files = files
+            self.recorded_body = body.last_values()
             return Params.from_query(query), body
         raw = reader.read_all(MAX_BODY)
         if raw.strip():
@@ -269,10 +275,10 @@ class RequestHandler(BaseHTTPRequestHandler):
                 except (ValueError, UnicodeDecodeError) as exc:
                     raise ApiError(400, {"error": "Request body is not valid JSON."}) from exc
                 body.add_json(self.json_body)
-                self.body_kind = "json"
+                self.body_kind, self.recorded_body = "json", self.json_body
             else:
                 body.add_query(raw.decode("utf-8", "replace"))
-                self.body_kind = "form"
+                self.body_kind, self.recorded_body = "form", body.last_values()
         return Params.from_query(query), body
 
     def _admit(

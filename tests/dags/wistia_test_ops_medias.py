@@ -50,8 +50,11 @@ with DAG(
             name="{{ dag_run.conf['name'] }} (edited)",
             description="Edited by {{ ti.task_id }}",
             new_still_media_id="{{ dag_run.conf['image_id'] }}",
+            extra_fields={"futureField": "{{ ti.task_id }}"},
         ),
-        WistiaCopyMediaOperator.partial(task_id="copy_media", media_id=MEDIA).expand(project_id=targets()),
+        WistiaCopyMediaOperator.partial(
+            task_id="copy_media", media_id=MEDIA, extra_fields={"futureField": "copy {{ ti.map_index }}"}
+        ).expand(project_id=targets()),
         WistiaGetMediaStatsOperator(task_id="media_stats", media_id=MEDIA),
         WistiaGetMediaEmbedOperator(
             task_id="media_embed",

@@ -1,6 +1,7 @@
 """Projects and sharings lifecycle in one DAG run, every id flowing through templates/XCom.
 
-``conf``: ``name`` (a new project name), ``email`` (whom to share with).
+``conf``: ``name`` (a new project name), ``email`` (whom to share with), ``extra`` (a value
+for the pass-through ``extra_fields``, which are templated).
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ with DAG(
             public=False,
             anonymous_can_download=True,
             if_exists="reuse",
+            extra_fields={"futureField": "{{ dag_run.conf['extra'] }}"},
         ),
         WistiaCreateProjectOperator(
             task_id="create_project_again", name="{{ dag_run.conf['name'] }}", if_exists="reuse"
@@ -51,6 +53,7 @@ with DAG(
             project_id=PROJECT,
             name="{{ dag_run.conf['name'] }} (renamed)",
             public=True,
+            extra_fields={"futureField": "{{ dag_run.conf['extra'] }} update"},
         ),
         WistiaGetProjectOperator(task_id="get_project", project_id=PROJECT),
         WistiaCreateSharingOperator(
@@ -59,13 +62,21 @@ with DAG(
             with_email="{{ dag_run.conf['email'] }}",
             can_download=True,
             require_password=False,
+            extra_fields={"sendEmailNotification": False},
         ),
         WistiaUpdateSharingOperator(
-            task_id="update_sharing", project_id=PROJECT, sharing_id=SHARING, can_upload=True, is_admin=True
+            task_id="update_sharing",
+            project_id=PROJECT,
+            sharing_id=SHARING,
+            can_upload=True,
+            is_admin=True,
+            extra_fields={"futureField": "{{ dag_run.conf['extra'] }}"},
         ),
         WistiaGetSharingOperator(task_id="get_sharing", project_id=PROJECT, sharing_id=SHARING),
         WistiaListSharingsOperator(task_id="list_sharings", project_id=PROJECT),
-        WistiaCopyProjectOperator(task_id="copy_project", project_id=PROJECT),
+        WistiaCopyProjectOperator(
+            task_id="copy_project", project_id=PROJECT, extra_fields={"futureField": "copy"}
+        ),
         WistiaDeleteSharingOperator(
             task_id="delete_sharing", project_id=PROJECT, sharing_id=SHARING, missing_ok=True
         ),

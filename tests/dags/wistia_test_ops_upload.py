@@ -27,9 +27,15 @@ with DAG(
         name="Clip {{ ds }}",
         description="Uploaded by {{ dag.dag_id }}",
         wait_for_ready=True,
+        extra_fields={"contact_id": "{{ dag_run.conf['contact_id'] }}", "futureField": ["a", "b"]},
         **FAST,
     )
-    WistiaUploadMediaOperator(task_id="upload_url", url="{{ dag_run.conf['url'] }}", project_id=PROJECT)
+    WistiaUploadMediaOperator(
+        task_id="upload_url",
+        url="{{ dag_run.conf['url'] }}",
+        project_id=PROJECT,
+        extra_fields={"low_priority": True, "contact_id": 7},
+    )
     WistiaUploadMediaOperator(
         task_id="upload_deferred",
         url="{{ dag_run.conf['deferred_url'] }}",
