@@ -281,6 +281,12 @@ def test_wystia_style_client(emu: WistiaEmulator) -> None:
         client.upload_url, data={"url": "https://e.com/v/clip.mov", "name": "clip.mov", "access_token": TOKEN}
     )
     assert link.status_code == 200 and link.json()["name"] == "clip.mov"
+    # The request log keeps each body's fields, but never a token sent in one.
+    file_post, url_post = [r for r in emu.requests if r.path == "/"][-2:]
+    assert (file_post.body_kind, file_post.body["name"]) == ("multipart", "movie.mp4")
+    assert (url_post.body_kind, url_post.body["url"]) == ("form", "https://e.com/v/clip.mov")
+    assert file_post.body["access_token"] == url_post.body["access_token"] == "<redacted>"
+    assert TOKEN not in repr(emu.requests)
     assert client.session.delete(client.api_url + f"projects/{project}.json").status_code == 200
 
 

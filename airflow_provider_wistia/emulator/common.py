@@ -209,10 +209,15 @@ def redact_headers(headers: Iterable[tuple[str, str]]) -> dict[str, str]:
 
 
 def redact_body(body: Any) -> Any:
-    """A recorded body (fields or JSON object) with the values of token fields redacted."""
+    """A recorded body (fields or JSON) with the values of token fields redacted, at any depth."""
+    if isinstance(body, list):
+        return [redact_body(item) for item in body]
     if not isinstance(body, dict):
         return body
-    return {key: REDACTED if str(key).lower() in SECRET_PARAMS else value for key, value in body.items()}
+    return {
+        key: REDACTED if str(key).lower() in SECRET_PARAMS else redact_body(value)
+        for key, value in body.items()
+    }
 
 
 def redact_target(target: str) -> str:
