@@ -10,6 +10,7 @@ from airflow_provider_wistia.emulator import WistiaEmulator
 from airflow_provider_wistia.exceptions import WistiaConfigError
 from airflow_provider_wistia.operators import (
     WistiaCopyMediaOperator,
+    WistiaCreateChannelEpisodeOperator,
     WistiaCreateProjectOperator,
     WistiaCreateSharingOperator,
     WistiaCreateTagOperator,
@@ -46,6 +47,12 @@ SRT = "1\n00:00:00,000 --> 00:00:01,000\nHello\n"
                 task_id="t", project_id="p", extra_fields={"project_id": "q"}
             ),
             r"extra_fields repeats \['project_id'\]",
+        ),
+        (
+            lambda: WistiaCreateChannelEpisodeOperator(
+                task_id="t", channel_id="c", media_id="m", extra_fields={"media_id": "other"}
+            ),
+            r"extra_fields repeats \['media_id'\]",
         ),
         (  # the same Wistia field named twice: as an argument and in Wistia's spelling
             lambda: WistiaCreateProjectOperator(

@@ -10,7 +10,6 @@ from airflow_provider_wistia.operators.base import (
     WistiaBaseOperator,
     WistiaLinkedOperator,
     WistiaMediaOperator,
-    check_extra_fields,
     extra_fields_for,
 )
 from airflow_provider_wistia.validation import require_choice, require_text
@@ -56,7 +55,7 @@ class WistiaCreateSubfolderOperator(WistiaLinkedOperator):
         self.extra_fields = extra_fields
 
     def call(self, hook: WistiaHook) -> Any:
-        fields = check_extra_fields(self.extra_fields, ("name", "description"))
+        fields = extra_fields_for(hook.create_subfolder, self.extra_fields, ("description",))
         if self.description is not None:
             fields["description"] = self.description
         return hook.create_subfolder(self.project_id, require_text("name", self.name), **fields)
@@ -139,5 +138,5 @@ class WistiaCreateChannelEpisodeOperator(WistiaMediaOperator):
         self.extra_fields = extra_fields
 
     def call(self, hook: WistiaHook) -> Any:
-        fields = check_extra_fields(self.extra_fields)
+        fields = extra_fields_for(hook.create_channel_episode, self.extra_fields)
         return hook.create_channel_episode(self.channel_id, self.media_id, **fields)
