@@ -14,7 +14,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from airflow import __version__ as airflow_version
 from conftest import TOKEN
+from packaging.version import Version
 
 from airflow_provider_wistia.emulator import WistiaEmulator
 
@@ -50,6 +52,10 @@ def _api_refuses_port_zero() -> bool:
     return same_endpoint is not None and not same_endpoint(0, None)
 
 
+@pytest.mark.skipif(
+    Version(airflow_version).release < (3, 2),
+    reason="Airflow 3.1's REST API wants a JWT even with all-admins; the UI's 400 is a 3.3.2 matter",
+)
 @pytest.mark.filterwarnings("ignore:ProvidersManager.hooks is deprecated")  # Airflow's own test_connection
 def test_rest_api_answers_the_ui_400_and_works_with_the_fields_in_the_body(
     stored_connection: str, emulator: WistiaEmulator, monkeypatch: pytest.MonkeyPatch
