@@ -86,15 +86,9 @@ class WistiaBaseOperator(BaseOperator):
         """Built on first use inside ``execute``: no connection lookup at DAG parse time."""
         return WistiaHook(wistia_conn_id=self.wistia_conn_id)
 
+    @abstractmethod
     def call(self, hook: WistiaHook) -> Any:
-        """The hook call(s) this operator makes; the answer goes to :meth:`finish`.
-
-        Every operator of this provider implements it. (Not abstract here, so that a subclass
-        written before this shape, which overrides ``execute`` instead, keeps working.)
-        """
-        raise NotImplementedError(
-            f"{type(self).__name__} implements neither call(hook) nor execute(context)."
-        )
+        """The hook call(s) this operator makes; the answer goes to :meth:`finish`."""
 
     def prepare(self, context: Any) -> None:
         """Before :meth:`call`: read what the call needs from the run's context (default: nothing)."""
@@ -127,10 +121,6 @@ class WistiaLinkedOperator(WistiaBaseOperator):
 
     def link_to(self, context: Any, kind: str, hashed_id: str | None) -> None:
         WistiaLink.persist(context, kind, hashed_id)
-
-    @abstractmethod
-    def call(self, hook: WistiaHook) -> Any:
-        """The one hook call this operator makes; its JSON answer is the task's XCom value."""
 
     def execute(self, context: Any) -> Any:
         fallback = getattr(self, self.link_field, None) if self.link_field else None
