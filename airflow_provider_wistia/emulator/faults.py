@@ -10,6 +10,10 @@ Fault kinds (what the server does with a matching request):
 ``slow``             process, sleep ``delay`` seconds, then answer normally.
 ``garbage``          answer 200 ``text/html`` with an HTML page; not processed.
 ``commit_then_500``  process the request (writes are committed), then answer 500.
+``truncate``         process the request (writes are committed), then send the answer's
+                     headers and half its body, and close the connection.
+``redirect``         answer ``status`` (default 302) with a ``Location`` back to the same URL;
+                     not processed (a client that follows it loops).
 
 Scripted faults apply to the next ``times`` matching requests (first match wins); random
 faults hit each matching request with probability ``rate``.
@@ -26,7 +30,17 @@ from collections import deque
 from dataclasses import dataclass
 from typing import Any
 
-FAULT_KINDS = ("status", "rate_limit", "reset_before", "reset_after", "slow", "garbage", "commit_then_500")
+FAULT_KINDS = (
+    "status",
+    "rate_limit",
+    "reset_before",
+    "reset_after",
+    "slow",
+    "garbage",
+    "commit_then_500",
+    "truncate",
+    "redirect",
+)
 DEFAULT_RANDOM_KINDS = ("status", "rate_limit", "reset_before", "reset_after", "garbage", "commit_then_500")
 
 
