@@ -57,6 +57,7 @@ def file_dataset_name(target: Any, azure_account: str | None = None) -> tuple[st
     if scheme == "file":
         return ("file" if host in ("", "localhost") else f"file://{host}"), path
     if scheme in _AZURE_SCHEMES:
+        account: str | None
         if host.endswith(_AZURE_SUFFIX):  # container@account.dfs.core.windows.net
             container, account = userinfo, host.split(".", 1)[0]
         else:  # container, or <conn_id>@container
