@@ -39,8 +39,9 @@ FAULT_KINDS = (
     "garbage",
     "commit_then_500",
     "truncate",
-    "redirect",
 )
+# Faults no client should retry: scripted one by one, never part of "every fault" above.
+PERMANENT_FAULT_KINDS = ("redirect",)
 DEFAULT_RANDOM_KINDS = ("status", "rate_limit", "reset_before", "reset_after", "garbage", "commit_then_500")
 
 
@@ -63,8 +64,9 @@ class Fault:
 
 
 def _check_kind(kind: str) -> None:
-    if kind not in FAULT_KINDS:
-        raise ValueError(f"unknown fault kind {kind!r}; expected one of {FAULT_KINDS}")
+    known = FAULT_KINDS + PERMANENT_FAULT_KINDS
+    if kind not in known:
+        raise ValueError(f"unknown fault kind {kind!r}; expected one of {known}")
 
 
 class FaultInjector:
