@@ -173,13 +173,6 @@ class StatsExport(MediaExport):
         else:
             self.checkpoint.add(build_row(media, stats, exported_at), non_video=stats is None)
 
-    def still_listed(self) -> set[str] | None:
-        """The hashed ids listed once all stats are read: a media missing here was deleted
-        during the export, even after its stats were read (one request per 100 medias)."""
-        return {
-            m["hashed_id"] for m in self.hook.iter_medias(project_id=self.project_id) if m.get("hashed_id")
-        }
-
     @property
     def skipped_non_video(self) -> int:
         return self.non_video_rows

@@ -11,7 +11,7 @@ Checkpoint design. Beside the destination lives a directory ``<destination>.part
     directory is created; a directory without it, for another scope, or started longer than
     ``max_checkpoint_age`` ago (default 24 hours: a resume must not mix stats of different
     days) is discarded, with a log line saying why.
-``part-000001.jsonl``, ...
+``part-000001-<writer>.jsonl``, ...
     finished rows, one ``{"row": {...every column...}, "non_video": bool}`` per line (plus
     ``"stats_error": "<error>"`` for a media whose stats failed with ``on_stats_error="skip"``,
     or ``"deleted": true`` for one deleted during the export; ``"unit": "<key>"`` when the
@@ -19,7 +19,9 @@ Checkpoint design. Beside the destination lives a directory ``<destination>.part
     rows), written every
     ``checkpoint_rows`` rows or ``checkpoint_seconds`` seconds. Each part is written whole
     to ``*.tmp`` and then renamed (an object store writes an object whole anyway), so a part is
-    complete or absent; no storage needs to support appends.
+    complete or absent; no storage needs to support appends. ``<writer>`` is random per
+    attempt: a zombie try still running beside its retry numbers its parts from the same
+    point, and must never replace the retry's part of the same number.
 
 A retry reads the hashed ids in the parts and fetches stats only for medias not among them
 (medias whose stats failed are tried once more); the media listing is re-paged with Wistia's
@@ -41,6 +43,7 @@ import csv
 import json
 import logging
 import time
+import uuid
 from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Any
@@ -110,6 +113,7 @@ class ExportCheckpoint:
         self.parts = 0
         self.stats_errors: list[dict[str, str]] = []
         self.deleted = 0
+        self.writer = uuid.uuid4().hex[:12]  # names this attempt's parts
         self._buffer: list[str] = []
         self._flushed_at = time.monotonic()
 
@@ -207,7 +211,8 @@ class ExportCheckpoint:
         """Write the buffered rows as the next part."""
         if self._buffer:
             self.parts += 1
-            self._write_whole(self.dir / f"part-{self.parts:06d}.jsonl", "".join(self._buffer))
+            name = f"part-{self.parts:06d}-{self.writer}.jsonl"
+            self._write_whole(self.dir / name, "".join(self._buffer))
             self._buffer.clear()
         self._flushed_at = time.monotonic()
 
@@ -222,7 +227,7 @@ class ExportCheckpoint:
         self.flush()
         tmp = self.dir / f"assemble.{file_format}.tmp"
         self.done.clear()  # fetching is over: free it before building the sets below
-        resolved, seen = self._resolved(), set()
+        resolved, seen, deleted = self._resolved(), set(), set()
         non_video = rows = 0
         with tmp.open("w", encoding="utf-8", newline="") as out:
             writer = csv.writer(out) if file_format == "csv" else None
@@ -237,7 +242,7 @@ class ExportCheckpoint:
                     continue  # a duplicate, or a failed attempt that a later one replaced
                 seen.add(key)
                 if record.get("deleted") or (alive is not None and self.unit_of(record) not in alive):
-                    self.deleted += 1
+                    deleted.add(self.unit_of(record))
                     continue
                 if record.get("stats_error"):
                     self.stats_errors.append({"hashed_id": key, "error": record["stats_error"]})
@@ -248,6 +253,7 @@ class ExportCheckpoint:
                 else:
                     out.write(json.dumps({f: row.get(f) for f in fields}, ensure_ascii=False) + "\n")
         tmp.rename(self.destination)
+        self.deleted = len(deleted)
         return rows, non_video
 
     def remove(self) -> None:

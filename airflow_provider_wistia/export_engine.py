@@ -282,3 +282,10 @@ class MediaExport(Export):
 
     def unit_key(self, unit: dict[str, Any]) -> str | None:
         return unit.get("hashed_id")
+
+    def still_listed(self) -> set[str] | None:
+        """The hashed ids listed once every media is done: a media missing here was deleted
+        during the export, even after its stats were read (one request per 100 medias)."""
+        return {
+            m["hashed_id"] for m in self.hook.iter_medias(project_id=self.project_id) if m.get("hashed_id")
+        }

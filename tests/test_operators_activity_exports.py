@@ -88,7 +88,8 @@ def test_daily_stats_and_events_exports(run_dag, emulator, hook, tmp_path: Path)
     assert sum(int(r["play_count"]) for r in rows) > 0
     result = xcom(dr, "daily_csv")
     assert (result["rows"], result["start_date"], result["end_date"]) == (9, days[0], days[-1])
-    assert result["requests"] == 1 + 1 + 3  # the project, one page of medias, one by_date per video
+    # the project, one page of medias, one by_date per video, the medias listed again at the end
+    assert result["requests"] == 1 + 1 + 3 + 1
     assert not (tmp_path / "daily.csv.partial").exists()
 
     # "{{ ds }}" and no dates at all: the run's day (the day before it ran when it has no logical date).

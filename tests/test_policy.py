@@ -9,7 +9,13 @@ from airflow_provider_wistia.exceptions import (
     WistiaRateLimitError,
     WistiaServerError,
 )
-from airflow_provider_wistia.hooks.policy import AlreadyDeleted, Retryable, check_status, transport_failure
+from airflow_provider_wistia.hooks.policy import (
+    AlreadyDeleted,
+    Retryable,
+    TransportFault,
+    check_status,
+    transport_failure,
+)
 
 # (method, status, Retry-After) -> "retry" (not applied), "retry, may have applied", or the error raised
 CASES = [
@@ -56,16 +62,47 @@ def test_a_resent_delete_answered_404_succeeded() -> None:
         )
 
 
-@pytest.mark.parametrize(
-    ("method", "never_sent", "resent"),
-    [("GET", False, True), ("DELETE", False, True), ("POST", True, True), ("POST", False, False)],
-)
-def test_transport_failures(method: str, never_sent: bool, resent: bool) -> None:
-    outcome = transport_failure(
-        method, "/v1/x.json", ConnectionError(), timed_out=False, never_sent=never_sent
-    )
+# fault -> (resent for GET/HEAD/PUT/DELETE, resent for POST, may have applied)
+FAULT_TABLE = {
+    TransportFault.REFUSED: (True, True, False),
+    TransportFault.CONNECT_TIMEOUT: (True, True, False),
+    TransportFault.RESET_BEFORE_SEND: (True, True, False),
+    TransportFault.RESET_AFTER_SEND: (True, False, True),
+    TransportFault.TRUNCATED_BODY: (True, False, True),
+    TransportFault.READ_TIMEOUT: (True, False, True),
+    TransportFault.TLS_ERROR: (False, False, False),
+    TransportFault.REDIRECT: (False, False, True),
+}
+
+
+@pytest.mark.parametrize("method", ["GET", "HEAD", "PUT", "DELETE", "POST"])
+@pytest.mark.parametrize("fault", list(TransportFault))
+def test_transport_failures(method: str, fault: TransportFault) -> None:
+    idempotent_resent, post_resent, may_have_applied = FAULT_TABLE[fault]
+    resent = post_resent if method == "POST" else idempotent_resent
+    outcome = transport_failure(method, "/v1/x.json", fault, "ConnectionError")
     assert isinstance(outcome, Retryable) == resent
     if isinstance(outcome, Retryable):
-        assert outcome.may_have_applied == (not never_sent)
+        assert outcome.may_have_applied == may_have_applied
     else:
-        assert "may have been applied" in str(outcome)
+        assert isinstance(outcome, WistiaServerError)
+        # A transient fault not resent says why; a permanent one says it is not retried at all.
+        assert ("may have been applied" in str(outcome)) == (method == "POST" and idempotent_resent)
+        assert ("not retried" in str(outcome)) is True
+
+
+@pytest.mark.parametrize("status", [301, 302, 303, 307, 308])
+def test_a_redirect_is_final_and_names_its_target_without_the_query(status: int) -> None:
+    with pytest.raises(WistiaServerError) as caught:
+        check_status(
+            status=status,
+            method="GET",
+            display="/v1/medias.json",
+            content=b"",
+            content_type=None,
+            retry_after_header=None,
+            location_header="https://elsewhere.example/v1/medias.json?signature=secret",
+        )
+    assert caught.value.status_code == status
+    assert "https://elsewhere.example/v1/medias.json" in str(caught.value)
+    assert "secret" not in str(caught.value)

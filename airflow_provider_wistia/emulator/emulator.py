@@ -61,6 +61,7 @@ class WistiaEmulator:
         self._counter_lock = threading.Lock()
         self._request_count = 0
         self._rate_limited_count = 0
+        self.generation = 0  # bumped by reset: a request begun before it is not recorded
         self._server: Any = None
         self._thread: threading.Thread | None = None
 
@@ -183,14 +184,16 @@ class WistiaEmulator:
         }
 
     def reset(self) -> None:
-        """Wipe all state, faults, counters, the request log and its observers (configuration is kept)."""
+        """Wipe all state, webhooks, faults, counters, the request log and its observers
+        (configuration is kept). A request still being served is not recorded afterwards."""
         self.request_observers.clear()
         self.store.reset()
-        self.webhooks.reset_log()
+        self.webhooks.reset()
         self.faults.clear()
         self.faults.reset_counts()
         self.limiter.reset()
         with self._counter_lock:
+            self.generation += 1
             self._log.clear()
             self._request_count = 0
             self._rate_limited_count = 0
@@ -414,8 +417,11 @@ class WistiaEmulator:
         with self._counter_lock:
             self._rate_limited_count += 1
 
-    def _record(self, request: RecordedRequest) -> None:
+    def _record(self, request: RecordedRequest, generation: int | None = None) -> None:
+        """Log ``request`` (begun in ``generation``: dropped if the emulator was reset since)."""
         with self._counter_lock:
+            if generation is not None and generation != self.generation:
+                return
             self._log.append(request)
         for observer in list(self.request_observers):
             observer(request)

@@ -10,6 +10,10 @@ Fault kinds (what the server does with a matching request):
 ``slow``             process, sleep ``delay`` seconds, then answer normally.
 ``garbage``          answer 200 ``text/html`` with an HTML page; not processed.
 ``commit_then_500``  process the request (writes are committed), then answer 500.
+``truncate``         process the request (writes are committed), then send the answer's
+                     headers and half its body, and close the connection.
+``redirect``         answer ``status`` (default 302) with a ``Location`` back to the same URL;
+                     not processed (a client that follows it loops).
 
 Scripted faults apply to the next ``times`` matching requests (first match wins); random
 faults hit each matching request with probability ``rate``.
@@ -26,7 +30,18 @@ from collections import deque
 from dataclasses import dataclass
 from typing import Any
 
-FAULT_KINDS = ("status", "rate_limit", "reset_before", "reset_after", "slow", "garbage", "commit_then_500")
+FAULT_KINDS = (
+    "status",
+    "rate_limit",
+    "reset_before",
+    "reset_after",
+    "slow",
+    "garbage",
+    "commit_then_500",
+    "truncate",
+)
+# Faults no client should retry: scripted one by one, never part of "every fault" above.
+PERMANENT_FAULT_KINDS = ("redirect",)
 DEFAULT_RANDOM_KINDS = ("status", "rate_limit", "reset_before", "reset_after", "garbage", "commit_then_500")
 
 
@@ -49,8 +64,9 @@ class Fault:
 
 
 def _check_kind(kind: str) -> None:
-    if kind not in FAULT_KINDS:
-        raise ValueError(f"unknown fault kind {kind!r}; expected one of {FAULT_KINDS}")
+    known = FAULT_KINDS + PERMANENT_FAULT_KINDS
+    if kind not in known:
+        raise ValueError(f"unknown fault kind {kind!r}; expected one of {known}")
 
 
 class FaultInjector:

@@ -110,6 +110,8 @@ class RequestHandler(BaseHTTPRequestHandler):
     json_body: Any = None  # the decoded JSON body, for endpoints that take one whole
     recorded_body: Any = None  # what the request log keeps of the body (redacted)
     _logged = True
+    _truncate = False  # the answer being sent is cut in half (the ``truncate`` fault)
+    _generation = 0  # the emulator's generation when this request arrived
 
     # -- connection plumbing ---------------------------------------------------------------
     def setup(self) -> None:
@@ -186,8 +188,9 @@ class RequestHandler(BaseHTTPRequestHandler):
                 resp = self._crashed()
             self._send(resp, "json")
             return
+        self._generation = emu.generation
         emu._count_request()
-        self._logged = False
+        self._logged, self._truncate = False, False
         self.body_kind, self.recorded_body = "none", None
         try:
             try:
@@ -218,7 +221,8 @@ class RequestHandler(BaseHTTPRequestHandler):
                 target,
                 self.body_kind,
                 redact_body(self.recorded_body),
-            )
+            ),
+            self._generation,
         )
 
     def _crashed(self) -> Response:
@@ -299,12 +303,15 @@ class RequestHandler(BaseHTTPRequestHandler):
             retry_after = fault.retry_after if fault.retry_after is not None else 1
             return self._rate_limited(fault.status or emu.rate_limit_status, retry_after), None
         emu.limiter.settle(token)
-        if fault is None or fault.kind in ("reset_after", "slow", "commit_then_500"):
+        if fault is None or fault.kind in ("reset_after", "slow", "commit_then_500", "truncate"):
             return None, fault
         if fault.kind == "reset_before":
             self._abort()
         if fault.kind == "garbage":
             return Response(200, raw=GARBAGE, content_type=HTML_TYPE), None
+        if fault.kind == "redirect":
+            location = self._base() + self.path
+            return Response(fault.status or 302, {"error": "Moved"}, {"Location": location}), None
         return Response(fault.status or 500, {"error": "Internal server error"}), None
 
     @staticmethod
@@ -324,6 +331,9 @@ class RequestHandler(BaseHTTPRequestHandler):
             self._abort()
         if fault.kind == "slow":
             time.sleep(fault.delay if fault.delay is not None else 1.0)
+            return resp
+        if fault.kind == "truncate":
+            self._truncate = True
             return resp
         return Response(fault.status or 500, {"error": "Internal server error"})
 
@@ -421,4 +431,9 @@ class RequestHandler(BaseHTTPRequestHandler):
         if self.close_connection:
             lines.append("Connection: close")
         head = ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
+        if self._truncate:  # the promised length, half the bytes, then the connection ends
+            self.wfile.write(head + body[: len(body) // 2])
+            self.wfile.flush()
+            self.close_connection = True
+            raise Drop()
         self.wfile.write(head if self.command == "HEAD" else head + body)

@@ -102,6 +102,7 @@ class WebhookSender:
         self._in_flight = 0
         self._thread: threading.Thread | None = None
         self._stopping = False
+        self._generation = 0  # bumped by reset: a delivery begun before it is forgotten
 
     # -- registration ----------------------------------------------------------------------
     def register(self, url: str, secret: str, events: list[str] | None = None) -> dict[str, Any]:
@@ -135,6 +136,15 @@ class WebhookSender:
         """Every delivery attempt so far: webhook id, event uuid and type, attempt, status."""
         with self._cond:
             return list(self._log)
+
+    def reset(self) -> None:
+        """Forget every webhook, pending delivery and logged attempt; a delivery in flight
+        now is neither logged nor retried."""
+        with self._cond:
+            self._hooks.clear()
+            self._queue.clear()
+            self._log.clear()
+            self._generation += 1
 
     def reset_log(self) -> None:
         with self._cond:
@@ -240,6 +250,7 @@ class WebhookSender:
                     self._cond.notify_all()
 
     def _attempt(self, delivery: _Delivery) -> None:
+        generation = self._generation
         delivery.attempt += 1
         hook = delivery.webhook
         request = urllib.request.Request(
@@ -261,6 +272,8 @@ class WebhookSender:
             status = None  # connection refused, reset, timed out
         ok = status is not None and 200 <= status < 300
         with self._cond:
+            if generation != self._generation:
+                return  # the emulator was reset meanwhile
             self._log.append(
                 {
                     "webhook_id": hook.id,

@@ -15,6 +15,7 @@ client (one connection pool), closed when the last user leaves.
 from __future__ import annotations
 
 import asyncio
+import ssl
 import weakref
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -26,11 +27,14 @@ from tenacity import AsyncRetrying
 from airflow_provider_wistia import __version__
 from airflow_provider_wistia.hooks.encoding import encode_fields
 from airflow_provider_wistia.hooks.policy import (
+    TransportFault,
     acall_with_retries,
     auth_header_value,
     endpoint_path,
+    exception_chain,
     read_answer,
     retrying_options,
+    tls_refused,
     transport_failure,
 )
 from airflow_provider_wistia.hooks.settings import WistiaSettings
@@ -47,6 +51,24 @@ def _connect(conn_id: str) -> tuple[WistiaSettings, httpx.AsyncClient]:
     timeout = httpx.Timeout(settings.timeout, connect=min(10.0, settings.timeout))
     headers = {"User-Agent": USER_AGENT, "Accept": "application/json"}
     return settings, httpx.AsyncClient(timeout=timeout, headers=headers, follow_redirects=False)
+
+
+def transport_fault(exc: httpx.TransportError, *, reading_body: bool) -> TransportFault:
+    """The policy's name for an httpx transport error (``reading_body``: the answer's headers had arrived)."""
+    if isinstance(exc, (httpx.ConnectTimeout, httpx.PoolTimeout)):
+        return TransportFault.CONNECT_TIMEOUT
+    if isinstance(exc, httpx.TimeoutException):
+        return TransportFault.READ_TIMEOUT
+    if reading_body:
+        return TransportFault.TRUNCATED_BODY
+    if not isinstance(exc, httpx.ConnectError):  # httpx raises it for anything before the request
+        return TransportFault.RESET_AFTER_SEND
+    chain = list(exception_chain(exc))
+    if tls_refused(chain):
+        return TransportFault.TLS_ERROR
+    if any(isinstance(e, (ConnectionResetError, ssl.SSLEOFError)) for e in chain):
+        return TransportFault.RESET_BEFORE_SEND
+    return TransportFault.REFUSED
 
 
 class WistiaAsyncClient:
@@ -97,17 +119,22 @@ class WistiaAsyncClient:
 
         async def attempt(resent_after_possible_apply: bool) -> Any:
             slot = await limiter.aacquire()
+            reading_body = False
             try:
                 self.requests_sent += 1
-                response = await client.request(
+                request = client.build_request(
                     method, url, params=query, headers={"Authorization": self._auth}
                 )
+                # Streamed, so a body cut short is told apart from a connection lost before the answer.
+                response = await client.send(request, stream=True)
+                reading_body = True
+                try:
+                    await response.aread()
+                finally:
+                    await response.aclose()
             except httpx.TransportError as exc:
-                timed_out = isinstance(exc, httpx.TimeoutException)
-                never_sent = isinstance(exc, (httpx.ConnectError, httpx.ConnectTimeout))
-                raise transport_failure(
-                    method, display, exc, timed_out=timed_out, never_sent=never_sent
-                ) from None
+                fault = transport_fault(exc, reading_body=reading_body)
+                raise transport_failure(method, display, fault, type(exc).__name__) from None
             finally:
                 limiter.release(slot)
             return read_answer(response, method, display, response_format, resent_after_possible_apply)

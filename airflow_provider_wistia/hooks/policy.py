@@ -11,10 +11,14 @@ The rules:
 * 503 *with* ``Retry-After`` is Wistia's (older) rate limiter: not applied, always retried.
   A 503 *without* it is an unavailable server, which may have applied a POST: retried
   only for idempotent methods.
-* 500/502/504, a dropped connection or a read timeout: retried for idempotent methods only
-  (GET, HEAD, PUT, DELETE); a POST that may have been applied is never resent. A request
-  that surely never reached the server (connection refused, connect timeout) is resent
-  whatever its method.
+* 500/502/504: retried for idempotent methods only (GET, HEAD, PUT, DELETE); a POST that
+  may have been applied is never resent.
+* Transport faults follow one table, :data:`TRANSPORT_FAULTS`: each client sorts its
+  library's exception into a :class:`TransportFault` and asks :func:`transport_failure`.
+  A fault that happened before the request was written (refused, connect timeout, a reset
+  during the TLS handshake) is resent whatever the method; one after it (a reset, a cut
+  body, a read timeout) only for idempotent methods. A TLS error and a 3xx redirect are
+  not transient: never retried (a redirect is not followed: the token stays on its host).
 * A DELETE resent after an attempt that may have been applied and answered 404 succeeded:
   the first attempt deleted the object. The call returns None.
 """
@@ -23,12 +27,17 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import enum
 import json
 import logging
 import random
-from collections.abc import Awaitable, Callable
+import ssl
+from collections.abc import Awaitable, Callable, Iterator, Mapping
+from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
+from types import MappingProxyType
 from typing import Any
+from urllib.parse import urlsplit
 
 from tenacity import RetryCallState, retry_if_exception_type, stop_after_attempt
 
@@ -157,12 +166,22 @@ def check_status(
     content_type: str | None,
     retry_after_header: str | None,
     resent_after_possible_apply: bool = False,
+    location_header: str | None = None,
 ) -> None:
-    """Raise the typed error (or :class:`Retryable`) for an error status; return for 2xx/3xx.
+    """Raise the typed error (or :class:`Retryable`) for an error status; return for 2xx.
+
+    A 3xx is the :data:`TRANSPORT_FAULTS` ``REDIRECT``: never followed, never retried.
 
     Raises :class:`AlreadyDeleted` for a 404 to a DELETE resent after an attempt that may
     have been applied.
     """
+    if 300 <= status < 400:
+        redirect = transport_failure(
+            method, display, TransportFault.REDIRECT, redirect_cause(status, location_header)
+        )
+        if isinstance(redirect, WistiaError):
+            redirect.status_code = status  # type: ignore[assignment]
+        raise redirect
     if status < 400:
         return
     if status == 404 and method == "DELETE" and resent_after_possible_apply:
@@ -204,20 +223,106 @@ def decode_body(
         raise error from None
 
 
-def transport_failure(
-    method: str, display: str, exc: BaseException, *, timed_out: bool, never_sent: bool
-) -> Exception:
-    """The exception to raise for a failed transport: :class:`Retryable`, or a final error for a POST.
+class TransportFault(enum.Enum):
+    """A failure below HTTP (or an answer the clients never accept), named the same for both libraries."""
 
-    ``never_sent``: the connection was never established, so even a POST is safe to resend.
+    REFUSED = "refused"  # the TCP connection was refused (or the host unreachable)
+    CONNECT_TIMEOUT = "connect_timeout"  # no connection within the connect timeout
+    RESET_BEFORE_SEND = "reset_before_send"  # dropped while connecting (TLS handshake)
+    RESET_AFTER_SEND = "reset_after_send"  # dropped after the request was written, before an answer
+    TRUNCATED_BODY = "truncated_body"  # the answer's body was cut short
+    READ_TIMEOUT = "read_timeout"  # no (complete) answer within the read timeout
+    TLS_ERROR = "tls_error"  # TLS refused the peer: certificate, or not TLS at all
+    REDIRECT = "redirect"  # a 3xx answer: not followed
+
+
+@dataclass(frozen=True)
+class FaultRule:
+    """How a transport fault is treated.
+
+    :param reached_server: the request may have reached the server (and been applied).
+    :param transient: another attempt may succeed.
+    :param says: how the error message describes it.
     """
-    kind = "timed out" if timed_out else "could not complete"
-    resend = is_idempotent(method) or never_sent
-    note = "" if resend else NOT_RETRIED_NOTE.format(method=method)
+
+    reached_server: bool
+    transient: bool
+    says: str
+
+
+TRANSPORT_FAULTS: Mapping[TransportFault, FaultRule] = MappingProxyType(
+    {
+        TransportFault.REFUSED: FaultRule(False, True, "could not connect"),
+        TransportFault.CONNECT_TIMEOUT: FaultRule(False, True, "timed out connecting"),
+        TransportFault.RESET_BEFORE_SEND: FaultRule(False, True, "lost its connection before sending"),
+        TransportFault.RESET_AFTER_SEND: FaultRule(True, True, "lost its connection before an answer"),
+        TransportFault.TRUNCATED_BODY: FaultRule(True, True, "got an answer cut short"),
+        TransportFault.READ_TIMEOUT: FaultRule(True, True, "timed out"),
+        TransportFault.TLS_ERROR: FaultRule(
+            False, False, "failed TLS (check the connection's host; not retried)"
+        ),
+        TransportFault.REDIRECT: FaultRule(
+            True, False, "was redirected (not followed: check the connection's host; not retried)"
+        ),
+    }
+)
+
+
+def fault_is_retried(fault: TransportFault, method: str) -> bool:
+    """Whether ``fault`` is worth another attempt of ``method``: transient, and either it
+    surely never reached the server or the method is idempotent."""
+    rule = TRANSPORT_FAULTS[fault]
+    return rule.transient and (not rule.reached_server or is_idempotent(method))
+
+
+def transport_failure(method: str, display: str, fault: TransportFault, cause: str) -> Exception:
+    """The exception for a transport fault: :class:`Retryable` if the table retries it for
+    ``method``, else the final :class:`WistiaServerError` (``cause``: what the library said,
+    e.g. its exception's class name; never a URL with a query)."""
+    rule = TRANSPORT_FAULTS[fault]
+    retried = fault_is_retried(fault, method)
+    note = NOT_RETRIED_NOTE.format(method=method) if rule.transient and not retried else ""
     error = WistiaServerError(
-        f"Wistia API {method} {display} {kind}: {type(exc).__name__}{note}", method=method, path=display
+        f"Wistia API {method} {display} {rule.says}: {cause}{note}", method=method, path=display
     )
-    return Retryable(error, may_have_applied=not never_sent) if resend else error
+    return Retryable(error, may_have_applied=rule.reached_server) if retried else error
+
+
+def exception_chain(exc: BaseException) -> Iterator[BaseException]:
+    """``exc`` and every exception behind it (causes, contexts, wrapped ``args``/``reason``),
+    each once: what a client inspects to name a library's transport error."""
+    seen: set[int] = set()
+    stack: list[Any] = [exc]
+    while stack:
+        item = stack.pop()
+        if not isinstance(item, BaseException) or id(item) in seen:
+            continue
+        seen.add(id(item))
+        yield item
+        stack.extend((item.__cause__, item.__context__, getattr(item, "reason", None), *item.args))
+
+
+# ssl errors that say the connection dropped (or would block), not that TLS refused the peer.
+_SSL_DROPS = (
+    ssl.SSLEOFError,
+    ssl.SSLZeroReturnError,
+    ssl.SSLSyscallError,
+    ssl.SSLWantReadError,
+    ssl.SSLWantWriteError,
+)
+
+
+def tls_refused(chain: list[BaseException]) -> bool:
+    """Whether an ``ssl`` error in ``chain`` refused the peer (a certificate, or not TLS at all)."""
+    return any(isinstance(e, ssl.SSLError) and not isinstance(e, _SSL_DROPS) for e in chain)
+
+
+def redirect_cause(status: int, location: str | None) -> str:
+    """``HTTP 302 to https://host/path`` (the target's query, which may carry secrets, left out)."""
+    if not location:
+        return f"HTTP {status}"
+    parts = urlsplit(location)
+    return f"HTTP {status} to {parts.scheme + '://' if parts.scheme else ''}{parts.netloc}{parts.path}"
 
 
 class _Resends:
@@ -290,6 +395,7 @@ def read_answer(
         content_type=content_type,
         retry_after_header=headers.get("Retry-After"),
         resent_after_possible_apply=resent_after_possible_apply,
+        location_header=headers.get("Location"),
     )
     return decode_body(
         status=status,

@@ -11,6 +11,7 @@ and the ``requests.Session`` built on first use, so DAG files can create hooks f
 from __future__ import annotations
 
 import threading
+import traceback
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
@@ -28,11 +29,14 @@ from airflow_provider_wistia.hooks.endpoints import WistiaDataApiMixin
 from airflow_provider_wistia.hooks.endpoints_base import with_extra_fields
 from airflow_provider_wistia.hooks.multipart import StreamingMultipart
 from airflow_provider_wistia.hooks.policy import (
+    TransportFault,
     auth_header_value,
     call_with_retries,
     endpoint_path,
+    exception_chain,
     read_answer,
     retrying_options,
+    tls_refused,
     transport_failure,
 )
 from airflow_provider_wistia.hooks.settings import WistiaSettings, settings_from_connection
@@ -61,12 +65,42 @@ class _HeaderAuth(requests.auth.AuthBase):
         return "<WistiaAuth ***>"
 
 
-def _connection_not_established(exc: requests.RequestException) -> bool:
-    """True when the request surely never reached the server (safe to resend even a POST)."""
-    if isinstance(exc, requests.ConnectTimeout):
-        return True
-    reason = getattr(exc.args[0], "reason", None) if exc.args else None
-    return isinstance(reason, (urllib3.exceptions.NewConnectionError, urllib3.exceptions.ConnectTimeoutError))
+# Where urllib3 and ssl establish a connection: an error raised there came before the request.
+_CONNECTING_FRAMES = frozenset({"_validate_conn", "_new_conn", "do_handshake"})
+_READ_TIMEOUTS = (requests.Timeout, urllib3.exceptions.ReadTimeoutError, TimeoutError)
+# What requests raises for a fault of the transport (other errors, e.g. an invalid URL, are final).
+TRANSPORT_ERRORS = (requests.ConnectionError, requests.Timeout, requests.exceptions.ChunkedEncodingError)
+
+
+def _raised_while_connecting(chain: list[BaseException]) -> bool:
+    """Whether an error in ``chain`` was raised while connecting (requests wraps a reset in
+    the TLS handshake and one after the request was written in the same ``ConnectionError``;
+    only where it was raised tells them apart)."""
+    for error in chain:
+        for frame, _ in traceback.walk_tb(error.__traceback__):
+            name, filename = frame.f_code.co_name, frame.f_code.co_filename
+            if name in _CONNECTING_FRAMES or (name == "connect" and "urllib3" in filename):
+                return True
+    return False
+
+
+def transport_fault(exc: requests.RequestException, *, reading_body: bool) -> TransportFault:
+    """The policy's name for a ``requests`` transport error (``reading_body``: the answer's
+    headers had arrived)."""
+    chain = list(exception_chain(exc))
+    if any(isinstance(e, urllib3.exceptions.NewConnectionError) for e in chain):  # a ConnectTimeoutError
+        return TransportFault.REFUSED
+    if any(isinstance(e, (requests.ConnectTimeout, urllib3.exceptions.ConnectTimeoutError)) for e in chain):
+        return TransportFault.CONNECT_TIMEOUT
+    if any(isinstance(e, _READ_TIMEOUTS) for e in chain):
+        return TransportFault.READ_TIMEOUT
+    if reading_body:
+        return TransportFault.TRUNCATED_BODY
+    if tls_refused(chain):
+        return TransportFault.TLS_ERROR
+    if _raised_while_connecting(chain):
+        return TransportFault.RESET_BEFORE_SEND
+    return TransportFault.RESET_AFTER_SEND
 
 
 class WistiaHook(WistiaDataApiMixin, BaseHook):
@@ -273,9 +307,12 @@ class WistiaHook(WistiaDataApiMixin, BaseHook):
         if wire_method != method:
             headers["X-HTTP-Method-Override"] = method
         slot = limiter.acquire() if authenticated else None
+        reading_body = False
         try:
             with self._count_lock:  # += is not atomic across the threads sharing a hook
                 self.requests_sent += 1
+            # Streamed, so a body cut short is told apart from a connection lost before the answer;
+            # a redirect is never followed (policy: the token stays on its host).
             response = session.request(
                 wire_method,
                 url,
@@ -285,13 +322,14 @@ class WistiaHook(WistiaDataApiMixin, BaseHook):
                 headers=headers,
                 auth=self._auth if authenticated else None,
                 timeout=(min(10.0, settings.timeout), read_timeout or settings.timeout),
+                stream=True,
+                allow_redirects=False,
             )
-        except (requests.ConnectionError, requests.Timeout) as exc:
-            timed_out = isinstance(exc, requests.Timeout)
-            never_sent = _connection_not_established(exc)
-            raise transport_failure(
-                method, display, exc, timed_out=timed_out, never_sent=never_sent
-            ) from None
+            reading_body = True
+            response.content  # noqa: B018 - reads the whole body now
+        except TRANSPORT_ERRORS as exc:
+            fault = transport_fault(exc, reading_body=reading_body)
+            raise transport_failure(method, display, fault, type(exc).__name__) from None
         except requests.RequestException as exc:
             raise self._transport_error(method, display, exc) from None
         finally:
