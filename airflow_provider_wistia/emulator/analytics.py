@@ -49,6 +49,12 @@ def _date_param(call: Any, name: str, default: dt.date | None) -> dt.date | None
         ) from None
 
 
+def _name_parts(visitor: dict[str, Any]) -> dict[str, str]:
+    """``first_name``/``last_name`` of a converted visitor, only those that are known."""
+    first, _, last = (visitor["visitor_identity"]["name"] or "").partition(" ")
+    return {key: value for key, value in (("first_name", first), ("last_name", last)) if value}
+
+
 class AnalyticsApi:
     """State and routes of the detailed Stats API endpoints."""
 
@@ -219,18 +225,12 @@ class AnalyticsApi:
                     "contentType": "image/jpeg",
                     "type": "StillImageFile",
                 },
-                "conversion_type": "pre-roll-email" if email else None,
-                "conversion_data": {
-                    "email": email,
-                    "first_name": None,
-                    "last_name": None,
-                    "is_new_lead": False,
-                }
-                if email
-                else None,
                 "user_agent_details": dict(visitor["user_agent_details"]),
                 "_ts": when,
             }
+            if email:  # a conversion (an email gate); the v1 spec allows no null conversion fields
+                event["conversion_type"] = "pre-roll-email"
+                event["conversion_data"] = {"email": email, **_name_parts(visitor), "is_new_lead": False}
             self.events[key] = event
             visitor["load_count"] += 1
             visitor["play_count"] += 1 if percent_viewed > 0 else 0

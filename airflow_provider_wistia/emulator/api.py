@@ -20,6 +20,7 @@ from .catalog import CatalogApi
 from .common import ApiError, BadRequestError, Params, Response, media_not_found, paging, parse_int
 from .cursor import cursor_paging
 from .jobs import JobsApi
+from .live import LiveStreamApi
 from .media_content import CAPTION_SHOW, TEXT_FORMATS, MediaContentApi
 from .models import media_stats_json, stats_api_media_json
 from .state import Store
@@ -53,6 +54,7 @@ class DataApi:
         self.catalog = CatalogApi(store)
         self.content = MediaContentApi(store, self.jobs)
         self.analytics = AnalyticsApi(store)
+        self.live = LiveStreamApi(store)
         table: list[tuple[str, dict[str, Handler]]] = [
             (r"projects", {"GET": self.projects_list, "POST": self.project_create}),
             (
@@ -78,7 +80,7 @@ class DataApi:
             (rf"stats/medias/{_HID}", {"GET": self.stats_media}),
         ]
         # The newer endpoint groups go first: "medias/archive" must not be read as "medias/<id>".
-        groups = (self.jobs, self.catalog, self.content, self.analytics)
+        groups = (self.jobs, self.catalog, self.content, self.analytics, self.live)
         table = [route for group in groups for route in group.routes()] + table
         self.routes = [(re.compile(f"^{pattern}$"), methods) for pattern, methods in table]
 

@@ -3,7 +3,9 @@
 Wistia's v1 API is a Rails application: a list travels as ``name[]=a&name[]=b`` (a bare
 repeated ``name=a&name=b`` keeps only the last value), booleans as ``"1"``/``"0"``, and a
 nested object can only be sent as JSON (a form body would flatten ``{"plugin": {...}}`` into
-``plugin=...`` and lose it). These rules live here, apart from the HTTP core, so every caller
+``plugin=...`` and lose it). Wistia's v1 OpenAPI models every request body as JSON, so the
+typed methods send JSON bodies (:func:`json_fields`); form bodies remain for ``request(data=...)``
+callers and the Upload API. These rules live here, apart from the HTTP core, so every caller
 of ``request()`` gets the same encoding and the same errors before any request is sent.
 """
 
@@ -53,6 +55,22 @@ def encode_fields(fields: Mapping[str, Any] | None, *, where: str) -> dict[str, 
             continue
         out[key] = form_value(value)
     return out
+
+
+def json_ready(value: Any) -> Any:
+    """Dates and datetimes as ISO-8601 strings, recursively (JSON cannot carry them raw)."""
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    if isinstance(value, Mapping):
+        return {key: json_ready(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [json_ready(item) for item in value]
+    return value
+
+
+def json_fields(fields: Mapping[str, Any]) -> dict[str, Any]:
+    """A JSON body's fields: ``None`` dropped, dates as ISO strings, booleans kept as booleans."""
+    return {key: json_ready(value) for key, value in fields.items() if value is not None}
 
 
 def check_json_body(body: Any) -> Any:

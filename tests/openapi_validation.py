@@ -1,0 +1,178 @@
+"""Validate real HTTP exchanges against one of Wistia's OpenAPI descriptions (``tests/specs/``).
+
+Reusable by every conformance module (v1 today, the modern track next): a :class:`WireRecorder`
+hangs on a ``requests.Session`` and keeps each request exactly as it was sent (the prepared
+request: URL, headers, body bytes) with the response exactly as received; a
+:class:`SpecValidator` matches each exchange to the spec's operation (method and path template)
+and validates request and response with openapi-core.
+
+The exchange is re-addressed to the spec's server before validation: the emulator's origin and
+path prefix become the spec's ``servers`` URL, and the response-format extension (``.json``,
+which Wistia treats as optional) is dropped from the path. Nothing else is changed.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+import requests
+import yaml
+from openapi_core import OpenAPI
+from openapi_core.contrib.requests import RequestsOpenAPIRequest, RequestsOpenAPIResponse
+
+SPECS_DIR = Path(__file__).parent / "specs"
+HTTP_METHODS = ("get", "put", "post", "delete", "patch", "head", "options", "trace")
+
+
+def load_spec(name: str) -> dict[str, Any]:
+    """A spec file of ``tests/specs/`` as a dict (the file itself is never changed)."""
+    return yaml.safe_load((SPECS_DIR / name).read_text(encoding="utf-8"))
+
+
+def operation_key(method: str, template: str) -> str:
+    """How an operation is named here: ``"GET /medias/{mediaHashedId}"`` (few v1 operations
+    carry an ``operationId``, so method and path template identify them)."""
+    return f"{method.upper()} {template}"
+
+
+@dataclass
+class Exchange:
+    """One request as sent and its response as received."""
+
+    request: requests.PreparedRequest
+    response: requests.Response
+
+
+class WireRecorder:
+    """Keeps every exchange of a ``requests.Session`` (a response hook sees the prepared request)."""
+
+    def __init__(self) -> None:
+        self.exchanges: list[Exchange] = []
+
+    def attach(self, session: requests.Session) -> None:
+        session.hooks.setdefault("response", []).append(self._record)
+
+    def _record(self, response: requests.Response, *args: Any, **kwargs: Any) -> None:
+        response.content  # noqa: B018 - read the body now, as received
+        self.exchanges.append(Exchange(response.request, response))
+
+    def take(self) -> list[Exchange]:
+        taken, self.exchanges = self.exchanges, []
+        return taken
+
+
+class _AtSpecServer(RequestsOpenAPIRequest):
+    """The recorded request, re-addressed to the spec's server (origin and base path)."""
+
+    def __init__(self, request: requests.PreparedRequest, origin: str, path: str) -> None:
+        super().__init__(request)
+        self._origin, self._path = origin, path
+
+    @property
+    def host_url(self) -> str:
+        return self._origin
+
+    @property
+    def path(self) -> str:
+        return self._path
+
+
+@dataclass
+class Problem:
+    """One way an exchange differs from the spec."""
+
+    operation: str
+    part: str  # "request", "response" or "operation" (no operation matches)
+    detail: str
+
+    def __str__(self) -> str:
+        return f"{self.operation} [{self.part}]: {self.detail}"
+
+
+@dataclass
+class SpecValidator:
+    """The operations of one spec and openapi-core validation of exchanges against them.
+
+    ``local_prefix`` is the path prefix the server under test serves the API below (``/v1``).
+    """
+
+    spec: dict[str, Any]
+    local_prefix: str
+    _openapi: OpenAPI = field(init=False)
+    _templates: list[tuple[re.Pattern[str], str]] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self._openapi = OpenAPI.from_dict(self.spec)
+        server = urlparse(self.spec["servers"][0]["url"])
+        self.server_origin = f"{server.scheme}://{server.netloc}"
+        self.server_path = server.path.rstrip("/")
+        templates = []
+        for template in self.spec["paths"]:
+            pattern = re.sub(r"\\\{[^}]+\\\}", "[^/]+", re.escape(template))
+            # Literal segments first: "/medias/archive" is not "/medias/{mediaHashedId}".
+            templates.append((re.compile(f"^{pattern}$"), template))
+        self._templates = sorted(templates, key=lambda item: item[1].count("{"))
+
+    @property
+    def operations(self) -> set[str]:
+        """Every operation of the spec."""
+        return {
+            operation_key(method, template)
+            for template, item in self.spec["paths"].items()
+            for method in item
+            if method in HTTP_METHODS
+        }
+
+    def spec_path(self, url: str) -> str:
+        """The path below the API root, as the spec writes it (``.json`` dropped)."""
+        path = urlparse(url).path
+        if path.startswith(self.local_prefix + "/"):
+            path = path[len(self.local_prefix) :]
+        return re.sub(r"\.json$", "", path)
+
+    def operation_of(self, method: str, url: str) -> str | None:
+        path = self.spec_path(url)
+        for pattern, template in self._templates:
+            if pattern.match(path) and method.lower() in self.spec["paths"][template]:
+                return operation_key(method, template)
+        return None
+
+    def check(self, exchange: Exchange) -> tuple[str | None, list[Problem]]:
+        """The exchange's operation and every way its request or response breaks the spec."""
+        request = exchange.request
+        method, url = str(request.method), str(request.url)
+        operation = self.operation_of(method, url)
+        if operation is None:
+            return None, [Problem(f"{method} {urlparse(url).path}", "operation", "not in the spec")]
+        wired = _AtSpecServer(request, self.server_origin, self.server_path + self.spec_path(url))
+        response = RequestsOpenAPIResponse(exchange.response)
+        problems = [
+            Problem(operation, "request", describe(error))
+            for error in self._openapi.iter_request_errors(wired)
+        ]
+        problems += [
+            Problem(operation, "response", describe(error))
+            for error in self._openapi.iter_response_errors(wired, response)
+        ]
+        return operation, problems
+
+
+def describe(exc: BaseException) -> str:
+    """One openapi-core error, short: the schema errors it carries (path in the document and
+    message) when there are any, else its chain of messages; never the whole offending value."""
+    chain: list[BaseException] = []
+    error: BaseException | None = exc
+    while error is not None:
+        chain.append(error)
+        error = error.__cause__
+    for link in chain:
+        if schema_errors := list(getattr(link, "schema_errors", ()) or ()):
+            found = [
+                f"{'/'.join(str(p) for p in e.absolute_path) or '.'}: {e.message}" for e in schema_errors
+            ]
+            return f"{type(exc).__name__}: " + " | ".join(found)
+    return " | ".join(f"{type(link).__name__}: {str(link)[:300]}" for link in chain)
