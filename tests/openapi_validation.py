@@ -148,7 +148,7 @@ class SpecValidator:
         operation = self.operation_of(method, url)
         if operation is None:
             return None, [Problem(f"{method} {urlparse(url).path}", "operation", "not in the spec")]
-        wired = _AtSpecServer(request, self.server_origin, self.server_path + self.spec_path(url))
+        wired = self._at_spec_server(request)
         response = RequestsOpenAPIResponse(exchange.response)
         problems = [
             Problem(operation, "request", describe(error))
@@ -159,6 +159,17 @@ class SpecValidator:
             for error in self._openapi.iter_response_errors(wired, response)
         ]
         return operation, problems
+
+    def _at_spec_server(self, request: requests.PreparedRequest) -> _AtSpecServer:
+        path = self.server_path + self.spec_path(str(request.url))
+        return _AtSpecServer(request, self.server_origin, path)
+
+    def query_parameters(self, exchange: Exchange) -> dict[str, Any]:
+        """The query parameters as the spec reads them (deserialized by each one's style)."""
+        result = self._openapi.unmarshal_request(self._at_spec_server(exchange.request))
+        if result.errors:
+            raise AssertionError("; ".join(describe(error) for error in result.errors))
+        return dict(result.parameters.query)
 
 
 def describe(exc: BaseException) -> str:

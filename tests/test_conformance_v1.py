@@ -255,3 +255,27 @@ def test_a_broken_answer_shape_fails_the_check(
     _, unexplained, _ = _check_all(v1, recorder.take())
     assert [(p.operation, p.part) for p in unexplained] == [("GET /projects/{id}", "response")]
     assert "hashedId" in unexplained[0].detail
+
+
+def test_cursor_query_is_the_specs_deep_object(
+    hook, emulator: WistiaEmulator, recorder: WireRecorder
+) -> None:
+    """The one cursor exception is only the spec's missing ``explode: true``: with it set (in
+    memory; the file is unchanged), every cursor request of a listing validates and openapi-core
+    reads the hook's ``cursor[enabled]=1`` / ``cursor[after]=<c>`` as the deepObject the spec means."""
+    spec = load_spec(V1_SPEC)
+    (cursor,) = [p for p in spec["paths"]["/medias"]["get"]["parameters"] if p["name"] == "cursor"]
+    assert cursor["style"] == "deepObject" and "explode" not in cursor  # what the exception is about
+    cursor["explode"] = True
+    exploded = SpecValidator(spec, local_prefix="/v1")
+    made = {emulator.create_media(f"{n}.mp4")["hashed_id"] for n in range(5)}
+
+    assert {m["hashed_id"] for m in hook.list_medias(per_page=2, hashed_ids=sorted(made))} == made
+    exchanges = recorder.take()
+    assert len(exchanges) == 3  # 2 + 2 + 1
+    for exchange in exchanges:
+        assert [p for p in exploded.check(exchange)[1] if p.part == "request"] == []
+    cursors = [exploded.query_parameters(exchange)["cursor"] for exchange in exchanges]
+    assert cursors[0] == {"enabled": 1}
+    assert all(set(c) == {"after"} and c["after"] for c in cursors[1:]) and cursors[1] != cursors[2]
+    assert exploded.query_parameters(exchanges[0])["hashed_ids[]"] == sorted(made)
