@@ -88,3 +88,19 @@ def test_emulator_validates_like_wistia(hook, emulator: WistiaEmulator) -> None:
     with pytest.raises(WistiaNotFoundError):
         hook.register_for_live_stream_event("nope000000", "a@example.com", "A", "B")
     assert emulator.live.events == {}
+
+
+def test_emulator_reads_form_bodies_too(hook, emulator: WistiaEmulator) -> None:
+    """Wistia's Rails params read form bodies as well as JSON: so does the emulator."""
+    created = hook.request(
+        "POST",
+        "live_stream_events",
+        data={"title": "Form", "scheduled_for": "2030-02-01T10:00:00Z", "event_duration": "30"},
+    )
+    assert emulator.requests[-1].body_kind == "form"
+    assert emulator.live.events[created["id"]]["event_duration"] == 30
+    hook.request("PUT", f"live_stream_events/{created['id']}", data={"live_stream_event[title]": "Formed"})
+    assert emulator.live.events[created["id"]]["title"] == "Formed"
+    path = f"live_stream_events/{created['id']}/registrations"
+    hook.request("POST", path, data={"email": "f@example.com", "first_name": "F", "last_name": "G"})
+    assert emulator.live.registrations[created["id"]][0]["email"] == "f@example.com"
