@@ -279,3 +279,49 @@ def test_cursor_query_is_the_specs_deep_object(
     assert cursors[0] == {"enabled": 1}
     assert all(set(c) == {"after"} and c["after"] for c in cursors[1:]) and cursors[1] != cursors[2]
     assert exploded.query_parameters(exchanges[0])["hashed_ids[]"] == sorted(made)
+
+
+def test_error_answers_are_the_documented_ones(
+    hook, emulator: WistiaEmulator, recorder: WireRecorder, v1: SpecValidator
+) -> None:
+    """Refusals a client meets (unknown ids, validation errors) are answered with a status the spec
+    documents for the operation and its shape: ``{"error": ...}`` or an empty body where Wistia
+    sends one (captions, stats, background jobs). Requests wrong on purpose are not validated."""
+    from airflow_provider_wistia.exceptions import WistiaError
+
+    pid = emulator.create_project("Errors")["hashedId"]
+    video, image = (emulator.create_media(name, pid)["hashed_id"] for name in ("a.mp4", "a.png"))
+    unknown = "nope000000"
+    refusals: list[tuple[Any, int]] = [
+        (lambda: hook.get_project(unknown), 404),
+        (lambda: hook.delete_project(unknown), 404),
+        (lambda: hook.get_sharing(pid, 99), 404),
+        (lambda: hook.get_media(unknown), 404),
+        (lambda: hook.get_media_stats(image), 400),
+        (lambda: hook.get_captions(video, "fra"), 404),
+        (lambda: hook.list_captions(unknown), 404),
+        (lambda: hook.get_customizations(unknown), 404),
+        (lambda: hook.get_localization(video, unknown), 404),
+        (lambda: hook.translate_media(video, "fra"), 422),
+        (lambda: hook.get_background_job(999), 404),
+        (lambda: hook.get_subfolder(pid, unknown), 404),
+        (lambda: hook.get_channel(unknown), 404),
+        (lambda: hook.get_allowed_domain("unknown.example"), 404),
+        (lambda: hook.delete_tag("unknown"), 404),
+        (lambda: hook.get_live_stream_event(unknown), 404),
+        (lambda: hook.request("POST", "live_stream_events", json={"title": "No time"}), 422),
+        (lambda: hook.register_for_live_stream_event(unknown, "a@example.com", "A", "B"), 404),
+        (lambda: hook.get_project_stats(unknown), 404),
+        (lambda: hook.get_media_engagement_stats(unknown), 404),
+        (lambda: hook.get_media_engagement(unknown), 404),
+        (lambda: hook.get_visitor("unknown"), 404),
+        (lambda: hook.get_event("unknown"), 404),
+        (lambda: hook.request("GET", "stats/events", params={"start_date": "2020-13-01"}), 422),
+    ]
+    for call, _ in refusals:
+        with pytest.raises(WistiaError):
+            call()
+    exchanges = recorder.take()
+    assert [x.response.status_code for x in exchanges] == [status for _, status in refusals]
+    problems = [p for x in exchanges for p in v1.check(x, request_too=False)[1]]
+    assert problems == [], "\n".join(str(p) for p in problems)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import unquote, urlparse
 
-from .analytics import AnalyticsApi
+from .analytics import AnalyticsApi, empty_not_found
 from .catalog import CatalogApi
 from .common import ApiError, BadRequestError, Params, Response, media_not_found, paging, parse_int
 from .cursor import cursor_paging
@@ -279,10 +279,11 @@ class DataApi:
         return Response(body=self._aggregate(None), xml_root="stats")
 
     def stats_project(self, call: Call, ident: str) -> Response:
-        return Response(body=self._aggregate(ident), xml_root="stats")
+        with empty_not_found():
+            return Response(body=self._aggregate(ident), xml_root="stats")
 
     def stats_media(self, call: Call, ident: str) -> Response:
-        with self.store.lock:
+        with self.store.lock, empty_not_found():
             body = stats_api_media_json(self.store.video_stats(ident, numeric=True))
         return Response(body=body, xml_root="stats")
 

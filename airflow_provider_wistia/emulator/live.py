@@ -4,7 +4,8 @@ describes them (``LiveStreamEvent``, ``CreateLiveStreamEvent``, ``UpdateLiveStre
 
 Create takes the fields at the top level, update wraps them in ``live_stream_event``; both
 answer the whole event. Validation errors are 422 ``{"errors": [...]}``; an unknown event is
-an empty 404, as the spec's "Live stream event not found" response has no body.
+an empty 404, as the spec's "Live stream event not found" response has no body (``{"error": ...}``
+when registering, where the spec documents that shape).
 """
 
 from __future__ import annotations
@@ -63,10 +64,12 @@ class LiveStreamApi:
         ]
 
     # -- the records ---------------------------------------------------------------------------
-    def _event(self, hid: str) -> dict[str, Any]:
+    def _event(self, hid: str, *, say_why: bool = False) -> dict[str, Any]:
+        """The event; else a 404, empty for the event's own routes and ``{"error": ...}`` for its
+        registrations, as the spec documents each."""
         event = self.events.get(hid)
         if event is None:
-            raise NotFoundError(None)
+            raise NotFoundError(f"Live stream event with ID '{hid}' not found." if say_why else None)
         return event
 
     def event_json(self, event: dict[str, Any]) -> dict[str, Any]:
@@ -206,7 +209,7 @@ class LiveStreamApi:
         if email and "@" not in email:
             problems["email"] = ["email is invalid"]
         with self.store.lock:
-            self._event(hid)
+            self._event(hid, say_why=True)
             if problems:
                 raise ApiError(422, {"errors": problems})
             visitor_key = f"iv_{secrets.token_hex(8)}"
