@@ -22,7 +22,7 @@ from .cursor import cursor_paging
 from .jobs import JobsApi
 from .live import LiveStreamApi
 from .media_content import CAPTION_SHOW, TEXT_FORMATS, MediaContentApi
-from .models import media_stats_json, stats_api_media_json
+from .models import account_slug, media_stats_json, stats_api_media_json
 from .state import Store
 
 
@@ -242,7 +242,7 @@ class DataApi:
     def account(self, call: Call) -> Response:
         store = self.store
         with store.lock:
-            slug = re.sub(r"[^a-z0-9]+", "-", store.account_name.lower()).strip("-") or "account"
+            slug = account_slug(store.account_name)
             body = {
                 "id": 1,
                 "name": store.account_name,

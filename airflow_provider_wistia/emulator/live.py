@@ -19,6 +19,7 @@ from typing import Any
 from urllib.parse import quote
 
 from .common import ApiError, NotFoundError, Response, paging
+from .models import account_slug
 from .state import Store
 
 MIN_DURATION_MINUTES = 15
@@ -82,7 +83,7 @@ class LiveStreamApi:
             lifecycle = "live"
         else:
             lifecycle = "ended"
-        hid, base = event["id"], f"https://{self.store.account_name.lower().replace(' ', '-')}.wistia.com"
+        hid, base = event["id"], f"https://{account_slug(self.store.account_name)}.wistia.com"
         return {
             "id": hid,
             "title": event["title"],
