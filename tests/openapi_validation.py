@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlparse
+from urllib.parse import parse_qsl, urlparse
 
 import requests
 import yaml
@@ -156,6 +156,9 @@ class SpecValidator:
                 Problem(operation, "request", describe(error))
                 for error in self._openapi.iter_request_errors(wired)
             ]
+            problems += [
+                Problem(operation, "request", text) for text in self._boolean_spelling(operation, url)
+            ]
         if not (exchange.response.content == b"" and self._declares_no_body(operation, exchange.response)):
             problems += [
                 Problem(operation, "response", describe(error))
@@ -165,6 +168,36 @@ class SpecValidator:
             ]
         return operation, problems
 
+    def _boolean_spelling(self, operation: str, url: str) -> list[str]:
+        """A ``type: boolean`` query parameter is serialized ``true``/``false`` (OpenAPI's form style);
+        openapi-core also accepts ``1``, ``yes``, ``on``..., so this is checked on the raw query."""
+        method, template = operation.split(" ", 1)
+        item = self.spec["paths"][template]
+        declared = [
+            self._resolved(p)
+            for p in (*item.get("parameters", []), *item[method.lower()].get("parameters", []))
+        ]
+        booleans = {
+            p["name"]
+            for p in declared
+            if p.get("in") == "query" and p.get("schema", {}).get("type") == "boolean"
+        }
+        sent = parse_qsl(urlparse(url).query, keep_blank_values=True)
+        return [
+            f"query parameter {name}={value!r}: a boolean is 'true' or 'false'"
+            for name, value in sent
+            if name in booleans and value not in ("true", "false")
+        ]
+
+    def _resolved(self, node: dict[str, Any]) -> dict[str, Any]:
+        """``node``, or the component its local ``$ref`` points at."""
+        while "$ref" in node:
+            target: Any = self.spec
+            for part in node["$ref"].lstrip("#/").split("/"):
+                target = target[part]
+            node = target
+        return node
+
     def _declares_no_body(self, operation: str, response: requests.Response) -> bool:
         """The spec documents this answer without a body: no ``content``, or an empty ``content``
         map, which OpenAPI reads as "no body" (openapi-core asks for data when the map is present)."""
@@ -173,9 +206,7 @@ class SpecValidator:
         documented = answers.get(str(response.status_code), answers.get("default"))
         if documented is None:  # an undocumented status: openapi-core reports it
             return False
-        if "$ref" in documented:
-            documented = self.spec["components"]["responses"][documented["$ref"].rsplit("/", 1)[-1]]
-        return not documented.get("content")
+        return not self._resolved(documented).get("content")
 
     def _at_spec_server(self, request: requests.PreparedRequest) -> _AtSpecServer:
         path = self.server_path + self.spec_path(str(request.url))

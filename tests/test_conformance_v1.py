@@ -103,7 +103,7 @@ def drive_every_operation(hook: Any, emulator: WistiaEmulator) -> None:
     # -- projects and sharings
     project = hook.create_project("Conformance", description="All of v1", admin_email="a@example.com")
     pid = project["hashedId"]
-    hook.list_projects()
+    hook.list_projects(sort_by="name", sort_direction=1, hashed_ids=[pid])
     hook.get_project(pid)
     hook.update_project(pid, name="Conformance 2", public=True, anonymous_can_download=False)
     copied = hook.copy_project(pid, admin_email="b@example.com")
@@ -155,19 +155,19 @@ def drive_every_operation(hook: Any, emulator: WistiaEmulator) -> None:
     hook.update_customizations(video, {"playerColor": "00ff00"})
     hook.delete_customizations(video)
     localization = hook.create_localization(video, "spa", confirm_charge=True, auto_enable=False)
-    hook.list_localizations(video)
-    hook.get_localization(video, localization["hashed_id"])
+    hook.list_localizations(video, include_transcript=True)
+    hook.get_localization(video, localization["hashed_id"], include_transcript=True)
     hook.delete_localization(video, localization["hashed_id"])
     # -- tags, search, channels, account-wide
     hook.create_tag("conformance")
-    hook.list_tags()
+    hook.list_tags(sort_by="name", sort_direction=0)
     hook.delete_tag("conformance")
     hook.search("Conformance")
     channel = emulator.catalog.create_channel("Channel", "A channel")["hashedId"]
     episode = hook.create_channel_episode(channel, video, title="Episode", publish_status="published")
     hook.list_channels()
     hook.get_channel(channel)
-    hook.list_channel_episodes(channel)
+    hook.list_channel_episodes(channel, published=True, sort_by="title", sort_direction=0)
     hook.list_channel_episodes()
     hook.get_channel_episode(channel, episode["hashedId"])
     hook.create_expiring_token(

@@ -66,6 +66,11 @@ def test_encode_fields_rules() -> None:
         {"a": True, "b": None, "c": ["x", "y"], "d[]": ("z",), "e": dt.date(2024, 2, 1), "f": {"q"}},
         where="data",
     ) == {"a": "1", "c[]": ["x", "y"], "d[]": ["z"], "e": "2024-02-01", "f[]": ["q"]}
+    # In a query string, booleans as the v1 OpenAPI's boolean query parameters take them.
+    assert encode_fields({"archived": False, "published": True}, where="params") == {
+        "archived": "false",
+        "published": "true",
+    }
     with pytest.raises(WistiaConfigError, match="nested value"):
         encode_fields({"a": [{"b": 1}]}, where="data")
 
