@@ -153,18 +153,20 @@ class SpecValidator:
         problems = []
         if request_too:
             problems += [
-                Problem(operation, "request", describe(error))
+                Problem(operation, "request", detail)
                 for error in self._openapi.iter_request_errors(wired)
+                for detail in describe(error)
             ]
             problems += [
                 Problem(operation, "request", text) for text in self._boolean_spelling(operation, url)
             ]
         if not (exchange.response.content == b"" and self._declares_no_body(operation, exchange.response)):
             problems += [
-                Problem(operation, "response", describe(error))
+                Problem(operation, "response", detail)
                 for error in self._openapi.iter_response_errors(
                     wired, RequestsOpenAPIResponse(exchange.response)
                 )
+                for detail in describe(error)
             ]
         return operation, problems
 
@@ -216,13 +218,14 @@ class SpecValidator:
         """The query parameters as the spec reads them (deserialized by each one's style)."""
         result = self._openapi.unmarshal_request(self._at_spec_server(exchange.request))
         if result.errors:
-            raise AssertionError("; ".join(describe(error) for error in result.errors))
+            raise AssertionError("; ".join(line for error in result.errors for line in describe(error)))
         return dict(result.parameters.query)
 
 
-def describe(exc: BaseException) -> str:
-    """One openapi-core error, short: the schema errors it carries (path in the document and
-    message) when there are any, else its chain of messages; never the whole offending value."""
+def describe(exc: BaseException) -> list[str]:
+    """One openapi-core error as short lines: one per schema error it carries (its path in the
+    document and message, so an exception can excuse exactly one of them), else its chain of
+    messages; never the whole offending value."""
     chain: list[BaseException] = []
     error: BaseException | None = exc
     while error is not None:
@@ -230,8 +233,8 @@ def describe(exc: BaseException) -> str:
         error = error.__cause__
     for link in chain:
         if schema_errors := list(getattr(link, "schema_errors", ()) or ()):
-            found = [
-                f"{'/'.join(str(p) for p in e.absolute_path) or '.'}: {e.message}" for e in schema_errors
+            return [
+                f"{type(exc).__name__}: {'/'.join(str(p) for p in e.absolute_path) or '.'}: {e.message}"
+                for e in schema_errors
             ]
-            return f"{type(exc).__name__}: " + " | ".join(found)
-    return " | ".join(f"{type(link).__name__}: {str(link)[:300]}" for link in chain)
+    return [" | ".join(f"{type(link).__name__}: {str(link)[:300]}" for link in chain)]
