@@ -276,7 +276,7 @@ def test_cursor_query_is_the_specs_deep_object(
     (cursor,) = [p for p in spec["paths"]["/medias"]["get"]["parameters"] if p["name"] == "cursor"]
     assert cursor["style"] == "deepObject" and "explode" not in cursor  # what the exception is about
     cursor["explode"] = True
-    exploded = SpecValidator(spec, local_prefix="/v1")
+    exploded = SpecValidator(spec, local_prefix="/v1", check_spec=False)  # the file's copy is checked
     made = {emulator.create_media(f"{n}.mp4")["hashed_id"] for n in range(5)}
 
     assert {m["hashed_id"] for m in hook.list_medias(per_page=2, hashed_ids=sorted(made))} == made
