@@ -66,5 +66,36 @@ def test_encode_fields_rules() -> None:
         {"a": True, "b": None, "c": ["x", "y"], "d[]": ("z",), "e": dt.date(2024, 2, 1), "f": {"q"}},
         where="data",
     ) == {"a": "1", "c[]": ["x", "y"], "d[]": ["z"], "e": "2024-02-01", "f[]": ["q"]}
+    # In a query string, booleans as the v1 OpenAPI's boolean query parameters take them.
+    assert encode_fields({"archived": False, "published": True}, where="params") == {
+        "archived": "false",
+        "published": "true",
+    }
     with pytest.raises(WistiaConfigError, match="nested value"):
         encode_fields({"a": [{"b": 1}]}, where="data")
+
+
+def test_method_override_carries_the_typed_json_writes(set_connection, emulator: WistiaEmulator) -> None:
+    """The typed writes now send JSON (as the v1 OpenAPI has it); behind ``method_override`` their
+    PUTs and DELETEs still travel as POST and still change Wistia's state."""
+    from airflow_provider_wistia.hooks.wistia import WistiaHook
+
+    set_connection(method_override=True)
+    pid = emulator.create_project("Before")["hashedId"]
+    media = emulator.create_media("a.mp4", pid)["hashed_id"]
+    sharing = emulator.create_sharing(pid, "ann@example.com")["id"]
+    hook = WistiaHook()
+    try:
+        hook.update_project(pid, name="After", public=True)
+        hook.update_sharing(pid, sharing, can_download=True)
+        hook.update_media(media, name="Renamed", tags=[])
+        hook.delete_media(media)
+    finally:
+        hook.close()
+    assert emulator.get_project(pid)["name"] == "After" and emulator.get_project(pid)["public"] is True
+    assert emulator.get_sharing(pid, sharing)["canDownload"] is True
+    assert emulator.get_media(media) is None
+    sent = emulator.requests[-4:]
+    assert [r.method for r in sent] == ["POST"] * 4
+    assert [r.headers["X-HTTP-Method-Override"] for r in sent] == ["PUT", "PUT", "PUT", "DELETE"]
+    assert [r.body_kind for r in sent[:3]] == ["json"] * 3 and sent[3].body == {"_method": "delete"}

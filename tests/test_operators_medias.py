@@ -42,9 +42,9 @@ def test_media_operators(run_dag, emulator) -> None:
     assert stored["name"] == "Keynote.mp4 (edited)" and stored["description"] == "Edited by update_media"
     assert stored["thumbnail"]["url"] != thumbnail  # new_still_media_id reached Wistia
     assert xcom(dr, "update_media")["name"] == "Keynote.mp4 (edited)"
-    # extra_fields: rendered and sent in the form body, next to the named fields.
+    # extra_fields: rendered and sent in the JSON body (as the v1 OpenAPI has it), next to the named fields.
     (update,) = [r for r in emulator.requests if r.method == "PUT" and r.path == f"/v1/medias/{video}.json"]
-    assert update.body_kind == "form" and update.body["futureField"] == "update_media"
+    assert update.body_kind == "json" and update.body["futureField"] == "update_media"
     assert update.body["name"] == "Keynote.mp4 (edited)"
     copy_bodies = [r.body for r in emulator.requests if r.path == f"/v1/medias/{video}/copy.json"]
     assert sorted(body["futureField"] for body in copy_bodies) == ["copy 0", "copy 1"]

@@ -51,21 +51,22 @@ def test_projects_and_sharings_lifecycle(run_dag, emulator) -> None:
     assert {p["hashedId"] for p in emulator.list_projects()} == {other, pid}
     assert {p["hashedId"] for p in xcom(dr, "list_projects")} == {other, pid}
 
-    # extra_fields: rendered, and sent in the form body next to the named fields, as Wistia reads them.
+    # extra_fields: rendered, and sent in the JSON body (as Wistia's v1 OpenAPI describes it) next to
+    # the named fields, as Wistia reads them.
     def body_of(method: str, path: str) -> dict:
         (record,) = [r for r in emulator.requests if r.method == method and r.path == path]
-        assert record.body_kind == "form", record
+        assert record.body_kind == "json", record
         return record.body
 
     assert body_of("POST", "/v1/projects.json")["futureField"] == "v2"
     assert body_of("POST", "/v1/projects.json")["name"] == "Launch 2026"
     updated_body = body_of("PUT", f"/v1/projects/{pid}.json")
-    assert updated_body["futureField"] == "v2 update" and updated_body["public"] == "1"
-    shared = body_of("POST", f"/v1/projects/{pid}/sharings.json")
-    assert shared["sendEmailNotification"] == shared["sharing[sendEmailNotification]"] == "0"
-    assert shared["sharing[with]"] == "ana@example.com"
-    sharing_put = body_of("PUT", f"/v1/projects/{pid}/sharings/{sharing['id']}.json")
-    assert sharing_put["sharing[futureField]"] == "v2" and sharing_put["sharing[isAdmin]"] == "1"
+    assert updated_body["futureField"] == "v2 update" and updated_body["public"] is True
+    shared = body_of("POST", f"/v1/projects/{pid}/sharings.json")["sharing"]  # wrapped, as the spec has it
+    assert shared["sendEmailNotification"] is False
+    assert shared["with"] == "ana@example.com"
+    sharing_put = body_of("PUT", f"/v1/projects/{pid}/sharings/{sharing['id']}.json")["sharing"]
+    assert sharing_put["futureField"] == "v2" and sharing_put["isAdmin"] is True
     assert body_of("POST", f"/v1/projects/{pid}/copy.json") == {"futureField": "copy"}
 
     # The "Wistia" button: on operators about one project, pointing at the object touched.

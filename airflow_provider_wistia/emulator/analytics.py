@@ -13,7 +13,8 @@ import hashlib
 import math
 import random
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from .common import ApiError, NotFoundError, Response, paging
@@ -47,6 +48,23 @@ def _date_param(call: Any, name: str, default: dt.date | None) -> dt.date | None
         raise ApiError(
             422, {"error": f"{name} must be a date formatted YYYY-MM-DD, got '{value}'."}
         ) from None
+
+
+@contextmanager
+def empty_not_found() -> Iterator[None]:
+    """The Stats API answers an unknown project or media with an EMPTY 404 (reference §5 standard
+    errors: "Some 404s are empty (captions, stats, background job)"; the v1 spec gives those 404s no
+    content), where the Data API answers ``{"error": ...}``."""
+    try:
+        yield
+    except NotFoundError:
+        raise NotFoundError(None) from None
+
+
+def _name_parts(visitor: dict[str, Any]) -> dict[str, str]:
+    """``first_name``/``last_name`` of a converted visitor, only those that are known."""
+    first, _, last = (visitor["visitor_identity"]["name"] or "").partition(" ")
+    return {key: value for key, value in (("first_name", first), ("last_name", last)) if value}
 
 
 class AnalyticsApi:
@@ -112,16 +130,16 @@ class AnalyticsApi:
             return self._by_date(call, list(self.store.medias.values()))
 
     def project_by_date(self, call: Any, ident: str) -> Response:
-        with self.store.lock:
+        with self.store.lock, empty_not_found():
             project = self.store.project(ident)
             return self._by_date(call, [self.store.medias[h] for h in project.medias])
 
     def media_by_date(self, call: Any, ident: str) -> Response:
-        with self.store.lock:
+        with self.store.lock, empty_not_found():
             return self._by_date(call, [self.store.video_stats(ident, numeric=True)])
 
     def engagement(self, call: Any, ident: str) -> Response:
-        with self.store.lock:
+        with self.store.lock, empty_not_found():
             media = self.store.video_stats(ident, numeric=True)
             stats = media.stats()
             duration = media.fixed_duration or media.natural_duration()
@@ -219,18 +237,12 @@ class AnalyticsApi:
                     "contentType": "image/jpeg",
                     "type": "StillImageFile",
                 },
-                "conversion_type": "pre-roll-email" if email else None,
-                "conversion_data": {
-                    "email": email,
-                    "first_name": None,
-                    "last_name": None,
-                    "is_new_lead": False,
-                }
-                if email
-                else None,
                 "user_agent_details": dict(visitor["user_agent_details"]),
                 "_ts": when,
             }
+            if email:  # a conversion (an email gate); the v1 spec allows no null conversion fields
+                event["conversion_type"] = "pre-roll-email"
+                event["conversion_data"] = {"email": email, **_name_parts(visitor), "is_new_lead": False}
             self.events[key] = event
             visitor["load_count"] += 1
             visitor["play_count"] += 1 if percent_viewed > 0 else 0

@@ -15,13 +15,14 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import unquote, urlparse
 
-from .analytics import AnalyticsApi
+from .analytics import AnalyticsApi, empty_not_found
 from .catalog import CatalogApi
 from .common import ApiError, BadRequestError, Params, Response, media_not_found, paging, parse_int
 from .cursor import cursor_paging
 from .jobs import JobsApi
+from .live import LiveStreamApi
 from .media_content import CAPTION_SHOW, TEXT_FORMATS, MediaContentApi
-from .models import media_stats_json, stats_api_media_json
+from .models import account_slug, media_stats_json, stats_api_media_json
 from .state import Store
 
 
@@ -53,6 +54,7 @@ class DataApi:
         self.catalog = CatalogApi(store)
         self.content = MediaContentApi(store, self.jobs)
         self.analytics = AnalyticsApi(store)
+        self.live = LiveStreamApi(store)
         table: list[tuple[str, dict[str, Handler]]] = [
             (r"projects", {"GET": self.projects_list, "POST": self.project_create}),
             (
@@ -78,7 +80,7 @@ class DataApi:
             (rf"stats/medias/{_HID}", {"GET": self.stats_media}),
         ]
         # The newer endpoint groups go first: "medias/archive" must not be read as "medias/<id>".
-        groups = (self.jobs, self.catalog, self.content, self.analytics)
+        groups = (self.jobs, self.catalog, self.content, self.analytics, self.live)
         table = [route for group in groups for route in group.routes()] + table
         self.routes = [(re.compile(f"^{pattern}$"), methods) for pattern, methods in table]
 
@@ -240,7 +242,7 @@ class DataApi:
     def account(self, call: Call) -> Response:
         store = self.store
         with store.lock:
-            slug = re.sub(r"[^a-z0-9]+", "-", store.account_name.lower()).strip("-") or "account"
+            slug = account_slug(store.account_name)
             body = {
                 "id": 1,
                 "name": store.account_name,
@@ -277,10 +279,11 @@ class DataApi:
         return Response(body=self._aggregate(None), xml_root="stats")
 
     def stats_project(self, call: Call, ident: str) -> Response:
-        return Response(body=self._aggregate(ident), xml_root="stats")
+        with empty_not_found():
+            return Response(body=self._aggregate(ident), xml_root="stats")
 
     def stats_media(self, call: Call, ident: str) -> Response:
-        with self.store.lock:
+        with self.store.lock, empty_not_found():
             body = stats_api_media_json(self.store.video_stats(ident, numeric=True))
         return Response(body=body, xml_root="stats")
 

@@ -50,6 +50,7 @@ class WistiaEmulator:
         self.catalog = self.api.catalog  # tags, subfolders, channels (create_channel), domains, tokens
         self.content = self.api.content  # captions, customizations, localizations, charges
         self.analytics = self.api.analytics  # visitors and events: add_visitor(), add_event()
+        self.live = self.api.live  # live stream events (create_event) and their registrations
         self.webhooks = WebhookSender(self.store)
         self.store.media_listener = self.webhooks.on_media_event
         self.faults = FaultInjector()

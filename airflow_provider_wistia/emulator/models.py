@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import os
 import random
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -51,6 +52,11 @@ def lifecycle_from(status: str) -> list[str]:
     if status in DEFAULT_LIFECYCLE:
         return list(DEFAULT_LIFECYCLE[DEFAULT_LIFECYCLE.index(status) :])
     return [status]
+
+
+def account_slug(account_name: str) -> str:
+    """The account's subdomain as Wistia links use it (``https://<slug>.wistia.com``)."""
+    return re.sub(r"[^a-z0-9]+", "-", account_name.lower()).strip("-") or "account"
 
 
 def _digest(*parts: object) -> str:

@@ -1,9 +1,12 @@
 """How the hook encodes request parameters: query strings, form bodies and JSON bodies.
 
 Wistia's v1 API is a Rails application: a list travels as ``name[]=a&name[]=b`` (a bare
-repeated ``name=a&name=b`` keeps only the last value), booleans as ``"1"``/``"0"``, and a
+repeated ``name=a&name=b`` keeps only the last value), booleans as ``"1"``/``"0"`` in a form
+and ``"true"``/``"false"`` in a query string (as the v1 OpenAPI has them), and a
 nested object can only be sent as JSON (a form body would flatten ``{"plugin": {...}}`` into
-``plugin=...`` and lose it). These rules live here, apart from the HTTP core, so every caller
+``plugin=...`` and lose it). Wistia's v1 OpenAPI models every request body as JSON, so the
+typed methods send JSON bodies (:func:`json_fields`); form bodies remain for ``request(data=...)``
+callers and the Upload API. These rules live here, apart from the HTTP core, so every caller
 of ``request()`` gets the same encoding and the same errors before any request is sent.
 """
 
@@ -16,9 +19,13 @@ from typing import Any
 from airflow_provider_wistia.exceptions import WistiaConfigError
 
 
-def form_value(value: Any) -> Any:
-    """One scalar as Wistia's form parameters take it (booleans as "1"/"0", dates ISO)."""
+def form_value(value: Any, *, query: bool = False) -> Any:
+    """One scalar as Wistia takes it: dates ISO; booleans "1"/"0" in a form body (Rails style),
+    "true"/"false" in a query string, as the v1 OpenAPI's ``type: boolean`` query parameters
+    (``archived``, ``published``, ``include_transcript``) are serialized."""
     if isinstance(value, bool):
+        if query:
+            return "true" if value else "false"
         return "1" if value else "0"
     if isinstance(value, (dt.date, dt.datetime)):
         return value.isoformat()
@@ -26,12 +33,14 @@ def form_value(value: Any) -> Any:
 
 
 def encode_fields(fields: Mapping[str, Any] | None, *, where: str) -> dict[str, Any]:
-    """Query or form fields ready for ``requests``: ``None`` dropped, lists as ``name[]``.
+    """Query or form fields ready for ``requests``: ``None`` dropped, lists as ``name[]``,
+    booleans as :func:`form_value` spells them for ``where``.
 
     ``where`` ("params" or "data") names the argument in the error raised for a nested
     dict, which a form body or query string cannot carry faithfully.
     """
     out: dict[str, Any] = {}
+    query = where == "params"
     for key, value in (fields or {}).items():
         if value is None:
             continue
@@ -49,10 +58,26 @@ def encode_fields(fields: Mapping[str, Any] | None, *, where: str) -> dict[str, 
                         f"{where}[{key!r}] holds a nested value {item!r}; send it with json=... instead."
                     )
             name = key if key.endswith("[]") else f"{key}[]"
-            out[name] = [form_value(item) for item in items if item is not None]
+            out[name] = [form_value(item, query=query) for item in items if item is not None]
             continue
-        out[key] = form_value(value)
+        out[key] = form_value(value, query=query)
     return out
+
+
+def json_ready(value: Any) -> Any:
+    """Dates and datetimes as ISO-8601 strings, recursively (JSON cannot carry them raw)."""
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    if isinstance(value, Mapping):
+        return {key: json_ready(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [json_ready(item) for item in value]
+    return value
+
+
+def json_fields(fields: Mapping[str, Any]) -> dict[str, Any]:
+    """A JSON body's fields: ``None`` dropped, dates as ISO strings, booleans kept as booleans."""
+    return {key: json_ready(value) for key, value in fields.items() if value is not None}
 
 
 def check_json_body(body: Any) -> Any:

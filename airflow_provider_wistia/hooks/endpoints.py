@@ -11,9 +11,11 @@ from collections.abc import Iterator
 from typing import Any
 
 from airflow_provider_wistia.exceptions import WistiaConfigError
+from airflow_provider_wistia.hooks.encoding import json_fields
 from airflow_provider_wistia.hooks.endpoints_base import with_extra_fields
 from airflow_provider_wistia.hooks.endpoints_captions import WistiaMediaContentMixin
 from airflow_provider_wistia.hooks.endpoints_catalog import WistiaCatalogMixin
+from airflow_provider_wistia.hooks.endpoints_live import WistiaLiveStreamMixin
 from airflow_provider_wistia.hooks.endpoints_media_jobs import WistiaMediaJobsMixin
 from airflow_provider_wistia.hooks.endpoints_stats import WistiaStatsApiMixin
 from airflow_provider_wistia.hooks.paging import WistiaPagingMixin
@@ -24,7 +26,12 @@ CURSOR_SORTS = ("created", "id")
 
 
 class WistiaDataApiMixin(
-    WistiaPagingMixin, WistiaMediaJobsMixin, WistiaMediaContentMixin, WistiaCatalogMixin, WistiaStatsApiMixin
+    WistiaPagingMixin,
+    WistiaMediaJobsMixin,
+    WistiaMediaContentMixin,
+    WistiaCatalogMixin,
+    WistiaStatsApiMixin,
+    WistiaLiveStreamMixin,
 ):
     """One method per Data API endpoint; every result is the API's JSON, unknown fields kept.
 
@@ -60,7 +67,8 @@ class WistiaDataApiMixin(
     ) -> dict[str, Any]:
         """Create a project (201). Not retried after it may have reached Wistia.
 
-        ``fields``: more form fields, sent as Wistia spells them (see :func:`with_extra_fields`).
+        ``fields``: more body fields, sent as Wistia spells them (see :func:`with_extra_fields`).
+        The body is JSON, as Wistia's v1 OpenAPI (``CreateProject``) describes it.
         """
         named = {
             "name": require_text("name", name),
@@ -70,7 +78,8 @@ class WistiaDataApiMixin(
             "anonymousCanUpload": anonymous_can_upload,
             "anonymousCanDownload": anonymous_can_download,
         }
-        return self.request("POST", "projects", data=with_extra_fields("create_project", named, fields))
+        body = json_fields(with_extra_fields("create_project", named, fields))
+        return self.request("POST", "projects", json=body)
 
     def update_project(
         self,
@@ -83,7 +92,7 @@ class WistiaDataApiMixin(
         anonymous_can_download: bool | None = None,
         **fields: Any,
     ) -> dict[str, Any]:
-        """Update a project; ``fields``: more form fields, sent as Wistia spells them."""
+        """Update a project (a JSON body); ``fields``: more fields, sent as Wistia spells them."""
         named = {
             "name": name,
             "description": description,
@@ -91,8 +100,8 @@ class WistiaDataApiMixin(
             "anonymousCanUpload": anonymous_can_upload,
             "anonymousCanDownload": anonymous_can_download,
         }
-        data = with_extra_fields("update_project", named, fields)
-        return self.request("PUT", f"projects/{require_id('project_id', project_id)}", data=data)
+        body = json_fields(with_extra_fields("update_project", named, fields))
+        return self.request("PUT", f"projects/{require_id('project_id', project_id)}", json=body)
 
     def delete_project(self, project_id: str) -> dict[str, Any]:
         return self.request("DELETE", f"projects/{require_id('project_id', project_id)}")
@@ -100,9 +109,9 @@ class WistiaDataApiMixin(
     def copy_project(
         self, project_id: str, *, admin_email: str | None = None, **fields: Any
     ) -> dict[str, Any]:
-        """Copy a project (201); ``fields``: more form fields, sent as Wistia spells them."""
-        data = with_extra_fields("copy_project", {"adminEmail": admin_email}, fields)
-        return self.request("POST", f"projects/{require_id('project_id', project_id)}/copy", data=data)
+        """Copy a project (201); ``fields``: more JSON body fields, sent as Wistia spells them."""
+        body = json_fields(with_extra_fields("copy_project", {"adminEmail": admin_email}, fields))
+        return self.request("POST", f"projects/{require_id('project_id', project_id)}/copy", json=body)
 
     # ------------------------------------------------------------------ sharings
     def list_sharings(self, project_id: str) -> list[dict[str, Any]]:
@@ -114,18 +123,18 @@ class WistiaDataApiMixin(
         return self.request("GET", f"projects/{pid}/sharings/{sid}")
 
     @staticmethod
-    def _sharing_fields(what: str, named: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
-        # The 2016 docs take these bare, today's spec wraps them as sharing[...]: send both forms
-        # (an extra field already spelled ``sharing[...]`` is sent as given).
-        merged = with_extra_fields(what, named, extra)
-        wrapped = {
-            f"sharing[{key}]": value for key, value in merged.items() if not key.startswith("sharing[")
-        }
-        if clash := sorted(set(wrapped) & set(merged)):
-            raise WistiaConfigError(
-                f"{what}: {clash} given both bare and as sharing[...]; give each field once."
-            )
-        return {**merged, **wrapped}
+    def _sharing_body(what: str, named: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
+        """The JSON body of a sharing write: ``{"sharing": {...}}`` as Wistia's v1 OpenAPI wraps it
+        (an extra field spelled ``sharing[name]`` goes in as ``name``)."""
+        unwrapped: dict[str, Any] = {}
+        for key, value in sorted(extra.items(), key=lambda item: item[0].startswith("sharing[")):
+            bare = key[len("sharing[") : -1] if key.startswith("sharing[") and key.endswith("]") else key
+            if bare in unwrapped:
+                raise WistiaConfigError(
+                    f"{what}: [{key!r}] given both bare and as sharing[...]; give it once."
+                )
+            unwrapped[bare] = value
+        return {"sharing": json_fields(with_extra_fields(what, named, unwrapped))}
 
     def create_sharing(
         self,
@@ -138,7 +147,7 @@ class WistiaDataApiMixin(
         can_upload: bool | None = None,
         **fields: Any,
     ) -> dict[str, Any]:
-        """Share a project; ``fields``: more sharing fields, sent bare and as ``sharing[...]``."""
+        """Share a project; ``fields``: more sharing fields (sent inside ``{"sharing": {...}}``)."""
         named = {
             "with": require_text("with_email", with_email),
             "requirePassword": require_password,
@@ -146,8 +155,8 @@ class WistiaDataApiMixin(
             "canDownload": can_download,
             "canUpload": can_upload,
         }
-        data = self._sharing_fields("create_sharing", named, fields)
-        return self.request("POST", f"projects/{require_id('project_id', project_id)}/sharings", data=data)
+        body = self._sharing_body("create_sharing", named, fields)
+        return self.request("POST", f"projects/{require_id('project_id', project_id)}/sharings", json=body)
 
     def update_sharing(
         self,
@@ -160,7 +169,7 @@ class WistiaDataApiMixin(
         is_admin: bool | None = None,
         **fields: Any,
     ) -> dict[str, Any]:
-        """Change a sharing; ``fields``: more sharing fields, sent bare and as ``sharing[...]``."""
+        """Change a sharing; ``fields``: more sharing fields (sent inside ``{"sharing": {...}}``)."""
         pid, sid = require_id("project_id", project_id), require_sharing_id("sharing_id", sharing_id)
         named = {
             "canShare": can_share,
@@ -168,8 +177,8 @@ class WistiaDataApiMixin(
             "canUpload": can_upload,
             "isAdmin": is_admin,
         }
-        data = self._sharing_fields("update_sharing", named, fields)
-        return self.request("PUT", f"projects/{pid}/sharings/{sid}", data=data)
+        body = self._sharing_body("update_sharing", named, fields)
+        return self.request("PUT", f"projects/{pid}/sharings/{sid}", json=body)
 
     def delete_sharing(self, project_id: str, sharing_id: int | str) -> dict[str, Any]:
         pid, sid = require_id("project_id", project_id), require_sharing_id("sharing_id", sharing_id)
@@ -240,8 +249,8 @@ class WistiaDataApiMixin(
     ) -> dict[str, Any]:
         """Update a media; ``tags`` REPLACES its tags (``[]`` removes them all).
 
-        ``fields``: more fields, sent as Wistia spells them. The body is a form, or JSON when
-        ``tags`` is given (so that an empty list still reaches Wistia) or a field is an object.
+        ``fields``: more fields, sent as Wistia spells them. The body is JSON (as Wistia's v1
+        OpenAPI describes it), so an empty ``tags`` list still reaches Wistia.
         """
         named: dict[str, Any] = {
             "name": name,
@@ -250,11 +259,8 @@ class WistiaDataApiMixin(
         }
         if tags is not None:
             named["tags"] = [require_text("tags", t) for t in tags]
-        body = with_extra_fields("update_media", named, fields)
-        path = f"medias/{require_id('media_id', media_id)}"
-        if tags is not None or any(isinstance(value, dict) for value in body.values()):
-            return self.request("PUT", path, json=body)
-        return self.request("PUT", path, data=body)
+        body = json_fields(with_extra_fields("update_media", named, fields))
+        return self.request("PUT", f"medias/{require_id('media_id', media_id)}", json=body)
 
     def delete_media(self, media_id: str) -> dict[str, Any]:
         return self.request("DELETE", f"medias/{require_id('media_id', media_id)}")
@@ -262,13 +268,17 @@ class WistiaDataApiMixin(
     def copy_media(
         self, media_id: str, *, project_id: str | None = None, owner: str | None = None, **fields: Any
     ) -> dict[str, Any]:
-        """Copy a media (201); ``fields``: more form fields, sent as Wistia spells them."""
+        """Copy a media (201); ``fields``: more JSON body fields, sent as Wistia spells them.
+
+        ``project_id`` is the target project's hashed id, as Wistia takes it (the v1 OpenAPI
+        types it as an integer; see the conformance test's exceptions).
+        """
         named = {
             "project_id": require_id("project_id", project_id) if project_id is not None else None,
             "owner": owner,
         }
-        data = with_extra_fields("copy_media", named, fields)
-        return self.request("POST", f"medias/{require_id('media_id', media_id)}/copy", data=data)
+        body = json_fields(with_extra_fields("copy_media", named, fields))
+        return self.request("POST", f"medias/{require_id('media_id', media_id)}/copy", json=body)
 
     def get_media_stats(self, media_id: str) -> dict[str, Any]:
         """``/medias/<id>/stats``: plays, visitors, pageLoads... (videos only; 400 otherwise)."""

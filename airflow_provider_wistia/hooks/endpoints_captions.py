@@ -92,6 +92,21 @@ class WistiaMediaContentMixin(EndpointMixin):
         mid, lang = require_id("media_id", media_id), require_language("language", language)
         return self.request("DELETE", f"medias/{mid}/captions/{lang}")
 
+    def list_all_captions(self, *, media_id: str | None = None, per_page: int = 100) -> list[dict[str, Any]]:
+        """Every caption track of the account (``GET /captions``), or of one video, across all pages."""
+        params: dict[str, Any] = {"per_page": per_page}
+        if media_id is not None:
+            params["media_id"] = require_id("media_id", media_id)
+        return list(self.paginate("captions", params, dedupe_key=None))
+
+    def _caption_purchase(
+        self, action: str, media_id: str, named: dict[str, Any], confirm_charge: bool, fields: dict[str, Any]
+    ) -> dict[str, Any]:
+        mid = require_id("media_id", media_id)
+        require_charge_confirmed(confirm_charge, "Ordering captions")
+        body = with_extra_fields(f"{action}_captions", {k: bool(v) for k, v in named.items()}, fields)
+        return self.request("POST", f"medias/{mid}/captions/{action}", json=body)
+
     def order_captions(
         self,
         media_id: str,
@@ -108,16 +123,23 @@ class WistiaMediaContentMixin(EndpointMixin):
         ``fields``: more JSON body fields, sent as given. Raises :class:`WistiaConfigError` before
         any request unless ``confirm_charge=True``.
         """
-        mid = require_id("media_id", media_id)
-        require_charge_confirmed(confirm_charge, "Ordering captions")
-        named = {
-            "automated": bool(automated),
-            "rush": bool(rush),
-            "automatically_enable": bool(automatically_enable),
-        }
-        return self.request(
-            "POST", f"medias/{mid}/captions/order", json=with_extra_fields("order_captions", named, fields)
-        )
+        named = {"automated": automated, "rush": rush, "automatically_enable": automatically_enable}
+        return self._caption_purchase("order", media_id, named, confirm_charge, fields)
+
+    def purchase_captions(
+        self,
+        media_id: str,
+        *,
+        automated: bool = False,
+        rush: bool = False,
+        automatically_enable: bool = True,
+        confirm_charge: bool = False,
+        **fields: Any,
+    ) -> dict[str, Any]:
+        """The deprecated ``captions/purchase`` (human captions by default; CHARGED): prefer
+        :meth:`order_captions`. Same arguments, answer and ``confirm_charge`` rule."""
+        named = {"automated": automated, "rush": rush, "automatically_enable": automatically_enable}
+        return self._caption_purchase("purchase", media_id, named, confirm_charge, fields)
 
     # ------------------------------------------------------------------ customizations
     def get_customizations(self, media_id: str) -> dict[str, Any]:

@@ -3,27 +3,12 @@ expiring tokens and allowed domains. Bodies are JSON, as Wistia's v1 OpenAPI mod
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterator
 from typing import Any
 
+from airflow_provider_wistia.hooks.encoding import json_fields, json_ready
 from airflow_provider_wistia.hooks.endpoints_base import EndpointMixin, path_segment, with_extra_fields
 from airflow_provider_wistia.validation import require_id, require_text
-
-
-def _json_ready(value: Any) -> Any:
-    """Dates and datetimes as ISO-8601 strings, recursively (the JSON body cannot carry them raw)."""
-    if isinstance(value, (dt.date, dt.datetime)):
-        return value.isoformat()
-    if isinstance(value, dict):
-        return {key: _json_ready(item) for key, item in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_json_ready(item) for item in value]
-    return value
-
-
-def _fields(fields: dict[str, Any]) -> dict[str, Any]:
-    return {key: _json_ready(value) for key, value in fields.items() if value is not None}
 
 
 class WistiaCatalogMixin(EndpointMixin):
@@ -39,7 +24,7 @@ class WistiaCatalogMixin(EndpointMixin):
 
         A tag is only a ``name`` today; ``fields`` are sent as given, for what Wistia adds.
         """
-        body = with_extra_fields("create_tag", {"name": require_text("name", name)}, _fields(fields))
+        body = with_extra_fields("create_tag", {"name": require_text("name", name)}, json_fields(fields))
         return self.request("POST", "tags", json=body)
 
     def delete_tag(self, name: str) -> None:
@@ -58,13 +43,13 @@ class WistiaCatalogMixin(EndpointMixin):
 
     def create_subfolder(self, project_id: str, name: str, **fields: Any) -> dict[str, Any]:
         """Create a subfolder (``fields``: ``description``...); returns it (201)."""
-        body = {"name": require_text("name", name), **_fields(fields)}
+        body = {"name": require_text("name", name), **json_fields(fields)}
         return self.request("POST", f"projects/{require_id('project_id', project_id)}/subfolders", json=body)
 
     def update_subfolder(self, project_id: str, subfolder_id: str, **fields: Any) -> dict[str, Any]:
         """Update a subfolder's ``name``/``description``; ``description=None`` is sent as null (clears it)."""
         pid, sid = require_id("project_id", project_id), require_id("subfolder_id", subfolder_id)
-        body = {key: _json_ready(value) for key, value in fields.items()}
+        body = {key: json_ready(value) for key, value in fields.items()}
         if "name" in body:
             body["name"] = require_text("name", body["name"])
         return self.request("PUT", f"projects/{pid}/subfolders/{sid}", json=body)
@@ -95,10 +80,15 @@ class WistiaCatalogMixin(EndpointMixin):
         """Every episode of a channel (or of every channel when ``channel_id`` is None)."""
         return list(self.iter_channel_episodes(channel_id, **filters))
 
+    def get_channel_episode(self, channel_id: str, episode_id: str) -> dict[str, Any]:
+        """One episode of a channel."""
+        cid, eid = require_id("channel_id", channel_id), require_id("episode_id", episode_id)
+        return self.request("GET", f"channels/{cid}/channel_episodes/{eid}")
+
     def create_channel_episode(self, channel_id: str, media_id: str, **fields: Any) -> dict[str, Any]:
         """Add a media to a channel as an episode (``fields``: ``title``, ``description``,
         ``summary``, ``publish_status`` draft/published/scheduled, ``publish_at``...)."""
-        body = {"media_id": require_id("media_id", media_id), **_fields(fields)}
+        body = {"media_id": require_id("media_id", media_id), **json_fields(fields)}
         return self.request(
             "POST", f"channels/{require_id('channel_id', channel_id)}/channel_episodes", json=body
         )
@@ -112,7 +102,7 @@ class WistiaCatalogMixin(EndpointMixin):
     def create_expiring_token(self, **options: Any) -> dict[str, Any]:
         """An expiring access token (``{"token"}``) for iframe embeds; ``options``: ``expires_at``
         (datetime or ISO string, default two days), ``authorizations`` (list of dicts)."""
-        spec = _fields(options)
+        spec = json_fields(options)
         return self.request("POST", "expiring_token", json={"expiring_access_token": spec} if spec else {})
 
     def list_allowed_domains(self) -> list[dict[str, Any]]:
@@ -122,6 +112,10 @@ class WistiaCatalogMixin(EndpointMixin):
     def create_allowed_domain(self, domain: str) -> dict[str, Any]:
         """Allow a domain (a leading ``www.`` is stripped by Wistia; an existing one is answered as is)."""
         return self.request("POST", "allowed_domains", json={"domain": require_text("domain", domain)})
+
+    def get_allowed_domain(self, domain: str) -> dict[str, Any]:
+        """One allowed domain (``domain``, ``created_at``); 404 when it is not allowed."""
+        return self.request("GET", f"allowed_domains/{path_segment('domain', domain)}")
 
     def delete_allowed_domain(self, domain: str) -> dict[str, Any]:
         return self.request("DELETE", f"allowed_domains/{path_segment('domain', domain)}")

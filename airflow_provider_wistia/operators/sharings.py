@@ -66,7 +66,7 @@ class WistiaCreateSharingOperator(WistiaProjectOperator):
     :param can_download: whether the person may download medias.
     :param can_upload: whether the person may upload medias.
     :param extra_fields: more sharing fields for Wistia (e.g. ``sendEmailNotification``), sent
-        as they are, bare and as ``sharing[...]`` like the others (templated).
+        as they are inside the JSON body's ``sharing`` object like the others (templated).
     :param wistia_conn_id: Airflow connection of type ``wistia``.
 
     Example::
@@ -119,8 +119,8 @@ class WistiaUpdateSharingOperator(_SharingOperator):
     :param can_download: whether the person may download medias.
     :param can_upload: whether the person may upload medias.
     :param is_admin: whether the person administers the project.
-    :param extra_fields: more sharing fields for Wistia, sent as they are, bare and as
-        ``sharing[...]`` like the others (templated).
+    :param extra_fields: more sharing fields for Wistia, sent as they are inside the JSON
+        body's ``sharing`` object like the others (templated).
     :param wistia_conn_id: Airflow connection of type ``wistia``.
 
     Example::
