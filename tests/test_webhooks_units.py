@@ -6,13 +6,19 @@ import asyncio
 import hashlib
 import hmac
 import json
+from datetime import datetime, timedelta, timezone
 
 import pytest
 
 from airflow_provider_wistia.exceptions import WistiaConfigError
-from airflow_provider_wistia.hooks.settings import webhook_secrets_from_extra
+from airflow_provider_wistia.hooks.settings import (
+    DEFAULT_WEBHOOK_MAX_AGE,
+    webhook_max_age_from_extra,
+    webhook_secrets_from_extra,
+)
 from airflow_provider_wistia.webhooks import WEBHOOK_EVENT_TYPES, wistia_webhook_asset
-from airflow_provider_wistia.webhooks.events import MalformedDelivery, parse_delivery
+from airflow_provider_wistia.webhooks.events import MalformedDelivery, asset_event_extra, parse_delivery
+from airflow_provider_wistia.webhooks.receipts import is_fresh
 from airflow_provider_wistia.webhooks.signature import sign, verify
 
 
@@ -73,7 +79,9 @@ def _body(**changes: object) -> bytes:
 
 def test_deliveries_must_have_wistia_s_shape() -> None:
     (event,) = parse_delivery(_body(payload={"media": {"id": "abc"}}))
+    assert event.generated == datetime(2026, 12, 1, 6, tzinfo=timezone.utc)
     assert event.extra() == {
+        "dedupe_key": "e1",
         "uuid": "e1",
         "type": "media.ready",
         "generated_at": "2026-12-01T06:00:00Z",
@@ -88,11 +96,48 @@ def test_deliveries_must_have_wistia_s_shape() -> None:
         _body(uuid="x" * 251): r"events\[0\]\.uuid",
         _body(type="media ready"): r"events\[0\]\.type",
         _body(generated_at=1): "generated_at",
+        _body(generated_at="yesterday"): r"events\[0\]\.generated_at must be an ISO-8601 time",
+        _body(generated_at="0001-01-01T00:00:00+01:00"): "generated_at",
         _body(payload=[]): "payload",
     }
     for raw, message in bad_bodies.items():
         with pytest.raises(MalformedDelivery, match=message):
             parse_delivery(raw)
+
+
+def test_one_asset_event_extra_lists_a_delivery_s_events_oldest_first() -> None:
+    times = [
+        "2026-12-01T06:00:02Z",
+        "2026-12-01T07:00:00+01:00",
+        "2026-12-01T06:00:01",
+        "2026-12-01T06:00:02Z",
+    ]
+    raw = [{"uuid": f"e{n}", "type": "media.ready", "generated_at": t} for n, t in enumerate(times)]
+    events = parse_delivery(json.dumps({"hook": {"uuid": "h"}, "events": raw}).encode())
+    extra = asset_event_extra(events)
+    assert [item["dedupe_key"] for item in extra["events"]] == ["e1", "e2", "e0", "e3"]  # ties: as sent
+    assert list(extra) == ["events"] and extra["events"][1]["generated_at"] == "2026-12-01T06:00:01"
+
+
+def test_webhook_max_age_is_read_and_checked() -> None:
+    assert webhook_max_age_from_extra({}, "c") == 604800 == DEFAULT_WEBHOOK_MAX_AGE
+    assert webhook_max_age_from_extra({"webhook_max_age": "3600"}, "c") == 3600
+    for bad in (0, "a week", "1.5", 10**12):
+        with pytest.raises(WistiaConfigError, match=r"Connection 'c': extra webhook_max_age"):
+            webhook_max_age_from_extra({"webhook_max_age": bad}, "c")
+
+
+def test_freshness_is_the_window_and_five_minutes_ahead() -> None:
+    now = datetime(2026, 12, 7, 12, tzinfo=timezone.utc)
+    start = now - timedelta(seconds=3600)
+    raw = [
+        {"uuid": f"e{n}", "type": "media.ready", "generated_at": (now + offset).isoformat()}
+        for n, offset in enumerate(
+            (timedelta(seconds=-3600), timedelta(seconds=-3601), timedelta(minutes=5), timedelta(seconds=301))
+        )
+    ]
+    events = parse_delivery(json.dumps({"hook": {"uuid": "h"}, "events": raw}).encode())
+    assert [is_fresh(event, start, now) for event in events] == [True, False, True, False]
 
 
 def test_the_plugin_is_found_through_its_entry_point() -> None:
@@ -122,7 +167,7 @@ def test_a_delivery_that_cannot_be_recorded_is_answered_503_without_the_payload(
     conn = {"conn_type": "wistia", "extra": {"webhook_secret": secret}}
     monkeypatch.setenv("AIRFLOW_CONN_WISTIA_UNIT", json.dumps(conn))
 
-    def database_down(conn_id: str, events: object) -> None:
+    def database_down(conn_id: str, events: object, max_age: int) -> None:
         raise OperationalError(
             "INSERT INTO asset_event (extra) VALUES (?)", ["payload-marker-7"], Exception()
         )
