@@ -14,8 +14,6 @@ from __future__ import annotations
 import json
 import os
 import socket
-import subprocess
-import sys
 import time
 from collections import Counter
 from collections.abc import Iterator
@@ -42,6 +40,7 @@ from webhook_support import (
 )
 
 from airflow_provider_wistia.emulator import WistiaEmulator
+from airflow_provider_wistia.webhooks.__main__ import main as prune_command
 from airflow_provider_wistia.webhooks.recorder import _manager_defers_listeners
 
 NEW_SECRET = "whsec-new-4c1d9e7a2b"
@@ -50,7 +49,7 @@ FILE_SECRET = "whsec-file-2a7e9c4b1f"
 DB_SECRET = "whsec-db-6d0f3b8e2c"
 WINDOW_SECRET = "whsec-window-1e5c7a9d3b"
 ENV_CONN, FILE_CONN, DB_CONN = "wistia_webhook_env", "wistia_webhook_file", "wistia_webhook_db"
-WINDOW_CONN = "wistia_webhook_window"  # webhook_max_age=2: a replay window a test can outlive
+WINDOW_CONN = "wistia_webhook_window"  # webhook_max_age=1: a replay window a test can outlive
 DAG_ID = "wistia_test_webhook_consumer"
 defers_listeners = pytest.mark.skipif(
     not _manager_defers_listeners(),
@@ -74,7 +73,7 @@ def _prepare_metadata_db() -> None:
     from airflow.utils.session import create_session
 
     _set_db_connection(DB_CONN, {"webhook_secret": DB_SECRET})
-    _set_db_connection(WINDOW_CONN, {"webhook_secret": WINDOW_SECRET, "webhook_max_age": 2})
+    _set_db_connection(WINDOW_CONN, {"webhook_secret": WINDOW_SECRET, "webhook_max_age": 1})
     get_bagged_dag(None, DAG_ID)  # parses tests/dags and writes its DAGs and their assets
     with create_session() as session:
         session.query(DagModel).filter(DagModel.dag_id == DAG_ID).update({"is_paused": False})
@@ -263,28 +262,25 @@ def test_stale_and_future_events_are_refused_and_counted(server: ApiServer) -> N
     assert totals() == (before[0] + 1, before[1] + 2)
 
 
-def test_a_replay_after_pruning_is_refused_even_with_a_longer_window(server: ApiServer) -> None:
-    """``WINDOW_CONN`` keeps events 2 s. An event is recorded; its receipt is back-dated an hour
+def test_a_replay_after_pruning_is_refused_even_with_a_longer_window(
+    server: ApiServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``WINDOW_CONN`` keeps events 1 s. An event is recorded; its receipt is back-dated an hour
     (as if received then); the prune command deletes it and leaves a young one alone; the
     replay is refused (400), also after ``webhook_max_age`` is raised to an hour."""
     uri = f"wistia://{WINDOW_CONN}/media.ready"
-    body = delivery(("media.ready", "kept-1", ago(0)))
+    generated = time.monotonic() + 2  # two seconds ahead: fresh however slow the first post is
+    body = delivery(("media.ready", "kept-1", ago(-2)))
     assert server.post(WINDOW_CONN, body, secret=WINDOW_SECRET).json() == {**ZERO, "recorded": 1}
     young = server.post(WINDOW_CONN, delivery(("media.ready", "young-1", ago(-60))), secret=WINDOW_SECRET)
     assert young.json() == {**ZERO, "recorded": 1}
     back_date = "UPDATE wistia_webhook_event SET received_at = :t WHERE conn_id = :c AND event_uuid = :u"
     sql(back_date, t=_db_time(3600), c=WINDOW_CONN, u="kept-1")
-    time.sleep(2.5)  # kept-1 is now older than the window
-    prune = subprocess.run(
-        [sys.executable, "-m", "airflow_provider_wistia.webhooks", "prune", "--conn-id", WINDOW_CONN],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=True,
-    )
-    assert f"{WINDOW_CONN}: pruned 1 receipts" in prune.stdout
+    time.sleep(max(0.0, generated + 1.5 - time.monotonic()))  # kept-1 is now older than the window
+    assert prune_command(["prune", "--conn-id", WINDOW_CONN]) == 0  # as `python -m ...webhooks prune`
+    assert f"{WINDOW_CONN}: pruned 1 receipts" in capsys.readouterr().out
     assert set(receipts_of(WINDOW_CONN)) == {"young-1"}
-    for max_age in (2, 3600):
+    for max_age in (1, 3600):
         _set_db_connection(WINDOW_CONN, {"webhook_secret": WINDOW_SECRET, "webhook_max_age": max_age})
         replay = server.post(WINDOW_CONN, body, secret=WINDOW_SECRET)
         assert (replay.status_code, replay.json()["stale"]) == (400, 1), max_age

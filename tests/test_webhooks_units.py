@@ -119,6 +119,25 @@ def test_one_asset_event_extra_lists_a_delivery_s_events_oldest_first() -> None:
     assert list(extra) == ["events"] and extra["events"][1]["generated_at"] == "2026-12-01T06:00:01"
 
 
+def test_the_example_dag_reads_the_receiver_s_extra() -> None:
+    from types import SimpleNamespace
+
+    import wistia_webhook_media_ready as example
+
+    raw = [
+        {"uuid": f"e{n}", "type": "media.ready", "generated_at": f"2026-12-01T06:00:0{n}Z", "payload": p}
+        for n, p in enumerate(({"media": {"id": "m2"}}, {"media": {"id": "m1"}}, {"media": {"id": "m2"}}, {}))
+    ]
+    extra = asset_event_extra(parse_delivery(json.dumps({"hook": {"uuid": "h"}, "events": raw}).encode()))
+    task = example.dag.get_task("ready_media_ids")
+    asset_events = {"wistia://wistia_default/media.ready": [SimpleNamespace(extra=extra)]}
+    assert task.python_callable(triggering_asset_events=asset_events, params={"media_ids": ["m0"]}) == [
+        "m0",
+        "m2",
+        "m1",
+    ]
+
+
 def test_webhook_max_age_is_read_and_checked() -> None:
     assert webhook_max_age_from_extra({}, "c") == 604800 == DEFAULT_WEBHOOK_MAX_AGE
     assert webhook_max_age_from_extra({"webhook_max_age": "3600"}, "c") == 3600
