@@ -7,6 +7,7 @@ import hashlib
 import hmac
 import json
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 
 import pytest
 
@@ -205,3 +206,71 @@ def test_a_delivery_that_cannot_be_recorded_is_answered_503_without_the_payload(
     assert (answer.status_code, answer.json()) == (503, {"detail": "Not recorded; retry later."})
     assert "recording failed (OperationalError)" in caplog.text
     assert "payload-marker-7" not in caplog.text and secret not in caplog.text
+
+
+def test_a_bad_webhook_max_age_is_answered_503_naming_the_extra(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    import httpx
+
+    from airflow_provider_wistia.webhooks import app as webhook_app
+
+    secret = "unit-webhook-secret-8c1f"
+    conn = {"conn_type": "wistia", "extra": {"webhook_secret": secret, "webhook_max_age": "a week"}}
+    monkeypatch.setenv("AIRFLOW_CONN_WISTIA_UNIT_AGE", json.dumps(conn))
+    caplog.set_level("INFO")
+    body = _body()
+
+    async def post() -> httpx.Response:
+        transport = httpx.ASGITransport(app=webhook_app.create_app())
+        async with httpx.AsyncClient(transport=transport, base_url="http://receiver") as client:
+            headers = {"X-Wistia-Signature": sign(body, secret)}
+            return await client.post("/webhooks/wistia_unit_age", content=body, headers=headers)
+
+    answer = asyncio.run(post())
+    assert answer.status_code == 503
+    assert "extra webhook_max_age must be an integer, got 'a week'" in caplog.text
+    assert secret not in caplog.text
+
+
+def test_the_receipts_table_of_0_2_0_gets_its_index_and_the_window_table(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import threading
+
+    import sqlalchemy as sa
+
+    from airflow_provider_wistia.webhooks import receipts
+
+    engine = sa.create_engine(f"sqlite:///{tmp_path / 'old.db'}")
+    with engine.begin() as conn:  # the table as 0.2.0 created it, with one receipt
+        conn.execute(
+            sa.text(
+                "CREATE TABLE wistia_webhook_event (conn_id VARCHAR(250), event_uuid VARCHAR(250), "
+                "event_type VARCHAR(250) NOT NULL, received_at DATETIME NOT NULL, "
+                "PRIMARY KEY (conn_id, event_uuid))"
+            )
+        )
+        conn.execute(
+            sa.text("INSERT INTO wistia_webhook_event VALUES ('c', 'u', 'media.ready', '2026-12-01')")
+        )
+    monkeypatch.setattr(receipts, "_tables_ready", threading.Event())
+    receipts.ensure_tables(engine)
+    inspector = sa.inspect(engine)
+    assert [i["name"] for i in inspector.get_indexes("wistia_webhook_event")] == [
+        "idx_wistia_webhook_event_received"
+    ]
+    assert inspector.has_table("wistia_webhook_window")
+    with engine.connect() as conn:
+        assert conn.execute(sa.text("SELECT event_uuid FROM wistia_webhook_event")).all() == [("u",)]
+
+
+def test_the_prune_command_refuses_an_unknown_connection(
+    airflow_db: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from airflow_provider_wistia.webhooks.__main__ import main
+
+    assert main(["prune", "--conn-id", "no_such_wistia_connection"]) == 2
+    assert "no_such_wistia_connection: no such connection; nothing pruned" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        main(["prune"])  # --conn-id is required

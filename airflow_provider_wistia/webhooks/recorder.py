@@ -117,7 +117,7 @@ def _record_in(
     for event in new:
         by_uri.setdefault(webhook_asset_uri(event.type, conn_id), []).append(event)
     assets = _active_assets(session, set(by_uri))
-    sink = {"callback_sink": announcements} if _manager_defers_listeners() else {}
+    sink: dict[str, Any] = {"callback_sink": announcements} if _manager_defers_listeners() else {}
     for uri, group in by_uri.items():
         if not assets[uri]:
             outcome.ignored += len(group)  # receipts written: a replay stays a duplicate later
