@@ -8,6 +8,7 @@ import hmac
 import json
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -174,11 +175,25 @@ def test_the_plugin_is_found_through_its_entry_point() -> None:
     assert ours is WistiaWebhooksPlugin.fastapi_apps[0] and ours["name"] == "Wistia webhooks"
 
 
+def _post_in_process(conn_id: str, body: bytes, secret: str) -> Any:
+    """POST a signed ``body`` to the receiver app in this process (no API server)."""
+    import httpx
+
+    from airflow_provider_wistia.webhooks import app as webhook_app
+
+    async def post() -> httpx.Response:
+        transport = httpx.ASGITransport(app=webhook_app.create_app())
+        async with httpx.AsyncClient(transport=transport, base_url="http://receiver") as client:
+            headers = {"X-Wistia-Signature": sign(body, secret)}
+            return await client.post(f"/webhooks/{conn_id}", content=body, headers=headers)
+
+    return asyncio.run(post())
+
+
 def test_a_delivery_that_cannot_be_recorded_is_answered_503_without_the_payload(
     monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
     """A database failure (which the emulator cannot produce) is the one thing mocked here."""
-    import httpx
     from sqlalchemy.exc import OperationalError
 
     from airflow_provider_wistia.webhooks import app as webhook_app
@@ -196,13 +211,7 @@ def test_a_delivery_that_cannot_be_recorded_is_answered_503_without_the_payload(
     caplog.set_level("INFO")
     body = _body(payload={"media": {"id": "payload-marker-7"}})
 
-    async def post() -> httpx.Response:
-        transport = httpx.ASGITransport(app=webhook_app.create_app())
-        async with httpx.AsyncClient(transport=transport, base_url="http://receiver") as client:
-            headers = {"X-Wistia-Signature": sign(body, secret)}
-            return await client.post("/webhooks/wistia_unit", content=body, headers=headers)
-
-    answer = asyncio.run(post())
+    answer = _post_in_process("wistia_unit", body, secret)
     assert (answer.status_code, answer.json()) == (503, {"detail": "Not recorded; retry later."})
     assert "recording failed (OperationalError)" in caplog.text
     assert "payload-marker-7" not in caplog.text and secret not in caplog.text
@@ -211,23 +220,13 @@ def test_a_delivery_that_cannot_be_recorded_is_answered_503_without_the_payload(
 def test_a_bad_webhook_max_age_is_answered_503_naming_the_extra(
     monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
-    import httpx
-
-    from airflow_provider_wistia.webhooks import app as webhook_app
-
     secret = "unit-webhook-secret-8c1f"
     conn = {"conn_type": "wistia", "extra": {"webhook_secret": secret, "webhook_max_age": "a week"}}
     monkeypatch.setenv("AIRFLOW_CONN_WISTIA_UNIT_AGE", json.dumps(conn))
     caplog.set_level("INFO")
     body = _body()
 
-    async def post() -> httpx.Response:
-        transport = httpx.ASGITransport(app=webhook_app.create_app())
-        async with httpx.AsyncClient(transport=transport, base_url="http://receiver") as client:
-            headers = {"X-Wistia-Signature": sign(body, secret)}
-            return await client.post("/webhooks/wistia_unit_age", content=body, headers=headers)
-
-    answer = asyncio.run(post())
+    answer = _post_in_process("wistia_unit_age", body, secret)
     assert answer.status_code == 503
     assert "extra webhook_max_age must be an integer, got 'a week'" in caplog.text
     assert secret not in caplog.text
