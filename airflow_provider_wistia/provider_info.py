@@ -76,6 +76,12 @@ CONN_FIELDS: dict[str, Any] = {
         "During a rotation, give the new and the old secret separated by a comma.",
         {"type": ["string", "null"], "format": "password"},
     ),
+    "webhook_max_age": _field(
+        "Webhook max age (s)",
+        "Replay window of the webhook receiver: an event generated longer ago than this is refused, "
+        "and its receipt (which refuses a replay) is kept at least this long.",
+        {"type": ["integer", "null"], "default": 604800, "minimum": 1},
+    ),
 }
 
 _OPERATOR_MODULES = [

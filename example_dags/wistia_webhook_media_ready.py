@@ -2,11 +2,11 @@
 
 ``wistia_webhook_media_ready`` is scheduled on ``wistia_webhook_asset("media.ready")``:
 the provider's plugin on the Airflow API server receives Wistia's signed webhook at
-``POST /wistia/webhooks/wistia_default`` and records each ``media.ready`` event as an
-asset event, which starts this DAG within a second, with no API request spent on
-polling. The DAG logs each media the events name and copies it into a review project
-(created on first use). Run by hand with ``{"media_ids": ["<hashed id>"]}`` to do the
-same without a webhook.
+``POST /wistia/webhooks/wistia_default`` and records each delivery's ``media.ready``
+events as one asset event (``extra["events"]``, oldest first), which starts this DAG within
+a second, with no API request spent on polling. The DAG logs each media the events name
+and copies it into a review project (created on first use). Run by hand with
+``{"media_ids": ["<hashed id>"]}`` to do the same without a webhook.
 
 Set-up: in Wistia's Account Settings > Webhooks, point a webhook at
 ``https://<your Airflow>/wistia/webhooks/wistia_default`` for ``media.ready`` and put its
@@ -40,22 +40,26 @@ with DAG(
 
     @task
     def ready_media_ids(triggering_asset_events=None, params: dict | None = None) -> list[str]:
-        """The hashed ids of the media the ``media.ready`` events name (or ``params.media_ids``)."""
+        """The hashed ids of the media the ``media.ready`` events name (or ``params.media_ids``).
+
+        A delivery becomes one asset event per asset; its ``extra["events"]`` lists the
+        delivery's events oldest first, each with a ``dedupe_key`` (the event's uuid).
+        """
         ids = list((params or {}).get("media_ids") or [])
-        # Scheduled on one asset only, so every triggering event is a media.ready event.
-        for event in (e for events in (triggering_asset_events or {}).values() for e in events):
-            extra = event.extra or {}
-            media = (extra.get("payload") or {}).get("media") or {}
-            if media.get("id"):
-                log.info(
-                    "Media %s (%r) ready at %s (event %s)",
-                    media["id"],
-                    media.get("name"),
-                    extra.get("generated_at"),
-                    extra.get("uuid"),
-                )
-                ids.append(media["id"])
-        return list(dict.fromkeys(ids))
+        # Scheduled on one asset only, so every listed event is a media.ready event.
+        for asset_event in (e for events in (triggering_asset_events or {}).values() for e in events):
+            for item in (asset_event.extra or {}).get("events") or []:
+                media = (item.get("payload") or {}).get("media") or {}
+                if media.get("id"):
+                    log.info(
+                        "Media %s (%r) ready at %s (event %s)",
+                        media["id"],
+                        media.get("name"),
+                        item.get("generated_at"),
+                        item.get("dedupe_key"),
+                    )
+                    ids.append(media["id"])
+        return list(dict.fromkeys(ids))  # a media named by two events is copied once
 
     review_project = WistiaCreateProjectOperator(
         task_id="review_project", name="{{ params.review_project }}", if_exists="reuse"

@@ -4,7 +4,8 @@ Starts ``airflow api-server`` (which mounts the provider's webhook receiver at `
 and ``airflow scheduler`` on the demo's throw-away home, registers a webhook on the emulator
 pointing at ``/wistia/webhooks/wistia_default``, uploads a media and lets the emulator
 process it. The emulator signs and POSTs ``media.ready``; the receiver records it as an asset
-event; the scheduler starts ``wistia_webhook_media_ready``. Prints that run, the delay from
+event (one per delivery and asset, its ``extra["events"]`` the delivery's events); the
+scheduler starts ``wistia_webhook_media_ready``. Prints that run, the delay from
 the event to the run, and what the run changed (a copy in the review project).
 """
 
@@ -125,10 +126,10 @@ def _push_and_watch(api: str, emulator_url: str, token: str, logs: Path) -> int:
     consumed = _http("GET", f"{api}/api/v2/dags/{DAG_ID}/dagRuns/{run['dag_run_id']}/upstreamAssetEvents")
     event = consumed["asset_events"][0]
     recorded, queued = _parse_time(event["timestamp"]), _parse_time(run["queued_at"])
-    media_id = event["extra"]["payload"]["media"]["id"]
-    _say(
-        f"    it consumed the asset event on {event['uri']}: uuid {event['extra']['uuid']}, media {media_id}"
-    )
+    # One asset event per delivery and asset; its extra lists the delivery's events, oldest first.
+    items = event["extra"]["events"]
+    listed = ", ".join(f"{e['type']} {e['dedupe_key']} (media {e['payload']['media']['id']})" for e in items)
+    _say(f"    it consumed the asset event on {event['uri']}, listing {len(items)} event(s): {listed}")
     delay, end_to_end = (queued - recorded).total_seconds(), queued.timestamp() - ready_at
     _say(f"      queued {delay:.2f} s after the asset event, {end_to_end:.2f} s after the media became ready")
     state = _http("GET", f"{emulator_url}/__emulator__/state")

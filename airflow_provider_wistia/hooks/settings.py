@@ -18,6 +18,8 @@ DEFAULT_API_URL = "https://api.wistia.com"
 DEFAULT_UPLOAD_URL = "https://upload.wistia.com/"
 DEFAULT_OEMBED_URL = "https://fast.wistia.com/oembed"
 AUTH_TYPES = ("bearer", "basic")
+DEFAULT_WEBHOOK_MAX_AGE = 604800  # seconds (7 days): the webhook receiver's replay window
+MAX_WEBHOOK_MAX_AGE = 10 * 365 * 86400
 
 
 @dataclass(frozen=True)
@@ -150,3 +152,18 @@ def webhook_secrets_from_extra(extra: dict[str, Any]) -> tuple[str, ...]:
         return ()
     values = raw if isinstance(raw, list) else str(raw).split(",")
     return tuple(dict.fromkeys(s for s in (str(v).strip() for v in values) if s))
+
+
+def webhook_max_age_from_extra(extra: dict[str, Any], conn_id: str) -> int:
+    """Extra ``webhook_max_age``: seconds an event's ``generated_at`` may lie in the past and
+    still be recorded, and how long its receipt is kept (default 7 days)."""
+    value = extra.get("webhook_max_age")
+    if value is None or value == "":
+        return DEFAULT_WEBHOOK_MAX_AGE
+    max_age = int(_as_number("webhook_max_age", value, conn_id, integer=True, minimum=1))
+    if max_age > MAX_WEBHOOK_MAX_AGE:
+        raise WistiaConfigError(
+            f"Connection {conn_id!r}: extra webhook_max_age must be <= {MAX_WEBHOOK_MAX_AGE} "
+            f"(10 years), got {value!r}."
+        )
+    return max_age

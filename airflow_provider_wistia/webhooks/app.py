@@ -3,20 +3,24 @@
 ``POST /wistia/webhooks/{conn_id}`` receives Wistia's webhook deliveries. Wistia cannot
 log in to Airflow, so this route has no Airflow authentication: the HMAC signature over
 the raw body, keyed with the connection's ``webhook_secret``, is the only gate. Checks,
-in order: body size (413), connection (404), signature (401), shape (400). Nothing of a
-payload is logged at INFO or above; refusals log the reason only.
+in order: body size (413), connection (404), signature (401), shape (400), replay window
+(400 when every event is stale). Nothing of a payload is logged at INFO or above; refusals
+log the reason only.
 """
 
 from __future__ import annotations
 
 import importlib
 import logging
+from dataclasses import dataclass
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
+from airflow_provider_wistia.exceptions import WistiaConfigError
 from airflow_provider_wistia.webhooks.events import MalformedDelivery, parse_delivery
+from airflow_provider_wistia.webhooks.receipts import prune_after_delivery
 from airflow_provider_wistia.webhooks.recorder import record_events
 from airflow_provider_wistia.webhooks.signature import SIGNATURE_HEADER, verify
 
@@ -55,25 +59,37 @@ async def _read_body(request: Request) -> bytes:
     return bytes(received)
 
 
-def _webhook_secrets(conn_id: str) -> tuple[str, ...]:
-    """The secrets of connection ``conn_id`` (env var, secrets backend or metadata DB), masked.
+@dataclass(frozen=True)
+class ReceiverConfig:
+    """What the receiver reads from connection ``conn_id``: its secrets and replay window."""
 
-    Empty if there is no such connection, it is not of type ``wistia`` or has no secret.
+    secrets: tuple[str, ...]
+    max_age: int
+
+
+def _receiver_config(conn_id: str) -> ReceiverConfig | None:
+    """Connection ``conn_id``'s config (env var, secrets backend or metadata DB), secrets masked.
+
+    None if there is no such connection, it is not of type ``wistia`` or has no secret. A bad
+    ``webhook_max_age`` raises :class:`WistiaConfigError` (answered 503: fix it, Wistia retries).
     """
     from airflow.exceptions import AirflowNotFoundException
     from airflow.models.connection import Connection
 
-    from airflow_provider_wistia.hooks.settings import webhook_secrets_from_extra
+    from airflow_provider_wistia.hooks.settings import webhook_max_age_from_extra, webhook_secrets_from_extra
 
     try:
         conn = Connection.get_connection_from_secrets(conn_id)
     except AirflowNotFoundException:
-        return ()
+        return None
     if conn.conn_type != "wistia":
-        return ()
-    secrets = webhook_secrets_from_extra(conn.extra_dejson)
+        return None
+    extra = conn.extra_dejson
+    secrets = webhook_secrets_from_extra(extra)
     _mask(secrets)
-    return secrets
+    if not secrets:
+        return None
+    return ReceiverConfig(secrets, webhook_max_age_from_extra(extra, conn_id))
 
 
 def _mask(secrets: tuple[str, ...]) -> None:
@@ -92,22 +108,24 @@ def _mask(secrets: tuple[str, ...]) -> None:
 def _retry_later(conn_id: str, step: str, exc: Exception) -> JSONResponse:
     """503 (Wistia retries): the connection or the database failed, not the delivery."""
     # Only the type: a database error's message may quote SQL parameters, i.e. the payload.
-    log.error("Wistia webhook on %r: %s failed (%s); Wistia will retry", conn_id, step, type(exc).__name__)
+    # A configuration error names the extra and its value, never a secret: say it.
+    reason = str(exc) if isinstance(exc, WistiaConfigError) else type(exc).__name__
+    log.error("Wistia webhook on %r: %s failed (%s); Wistia will retry", conn_id, step, reason)
     log.debug("%s failed", step, exc_info=True)
     return JSONResponse({"detail": "Not recorded; retry later."}, status_code=503)
 
 
 async def receive_webhook(conn_id: str, request: Request) -> JSONResponse:
-    """Verify a delivery and record each of its events as an asset event."""
+    """Verify a delivery and record its events: one asset event per asset, each event once."""
     try:
         body = await _read_body(request)
         try:
-            secrets = await run_in_threadpool(_webhook_secrets, conn_id)
-        except Exception as exc:  # a secrets backend or the metadata database is down
+            config = await run_in_threadpool(_receiver_config, conn_id)
+        except Exception as exc:  # a secrets backend or the metadata database is down, a bad extra
             return _retry_later(conn_id, "the connection look-up", exc)
-        if not secrets:
+        if config is None:
             raise _Refused(404, "Not Found", "no wistia connection with a webhook_secret")
-        if not verify(body, request.headers.get(SIGNATURE_HEADER), secrets):
+        if not verify(body, request.headers.get(SIGNATURE_HEADER), config.secrets):
             raise _Refused(401, "Unauthorized", "missing or wrong signature")
         try:
             events = parse_delivery(body)
@@ -117,16 +135,24 @@ async def receive_webhook(conn_id: str, request: Request) -> JSONResponse:
         log.warning("Wistia webhook on %r refused (%s): %s", conn_id, refused.status, refused.reason)
         return JSONResponse({"detail": refused.detail}, status_code=refused.status)
     try:
-        outcome = await run_in_threadpool(record_events, conn_id, events)
+        outcome = await run_in_threadpool(record_events, conn_id, events, config.max_age)
     except Exception as exc:
         return _retry_later(conn_id, "recording", exc)
+    await run_in_threadpool(prune_after_delivery, conn_id, config.max_age)
     log.info(
-        "Wistia webhook on %r: %d recorded, %d duplicates, %d ignored",
+        "Wistia webhook on %r: %d recorded, %d duplicates, %d ignored, %d stale",
         conn_id,
         outcome.recorded,
         outcome.duplicates,
         outcome.ignored,
+        outcome.stale,
     )
+    if events and outcome.stale == len(events):
+        detail = (
+            f"Every event is outside the replay window (generated more than webhook_max_age="
+            f"{config.max_age} s ago, or more than 5 minutes in the future)."
+        )
+        return JSONResponse({"detail": detail, **outcome.as_dict()}, status_code=400)
     return JSONResponse(outcome.as_dict())
 
 

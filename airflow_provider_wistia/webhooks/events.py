@@ -2,7 +2,8 @@
 
 Import-light on purpose: DAG files call :func:`wistia_webhook_asset` at parse time.
 Wistia POSTs ``{"hook": {"uuid"}, "events": [{"uuid", "type", "generated_at", "payload",
-"metadata": {"account_id"}}]}``; :func:`parse_delivery` checks exactly that shape.
+"metadata": {"account_id"}}]}``; :func:`parse_delivery` checks exactly that shape. A delivery
+becomes one asset event per asset, its ``extra`` ``{"events": [...]}`` (:func:`asset_event_extra`).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import difflib
 import json
 import re
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 
 from airflow_provider_wistia.exceptions import WistiaConfigError
@@ -80,20 +82,33 @@ def wistia_webhook_asset(event_type: str, wistia_conn_id: str = DEFAULT_CONN_ID)
 
 @dataclass(frozen=True)
 class WebhookEvent:
-    """One event of a delivery, as recorded in the asset event's ``extra``."""
+    """One event of a delivery; ``generated`` is ``generated_at`` parsed (UTC)."""
 
     uuid: str
     type: str
     generated_at: str
     payload: dict[str, Any]
+    generated: datetime
 
     def extra(self) -> dict[str, Any]:
+        """The event as one item of an asset event's ``extra["events"]``.
+
+        ``dedupe_key`` is the event's uuid: Wistia sends each event with one uuid however often
+        it delivers it, as the polling trigger's ``medias`` items carry theirs.
+        """
         return {
+            "dedupe_key": self.uuid,
             "uuid": self.uuid,
             "type": self.type,
             "generated_at": self.generated_at,
             "payload": self.payload,
         }
+
+
+def asset_event_extra(events: list[WebhookEvent]) -> dict[str, Any]:
+    """The ``extra`` of the one asset event a delivery makes on an asset: its events, oldest first."""
+    ordered = sorted(events, key=lambda event: event.generated)  # stable: delivery order on ties
+    return {"events": [event.extra() for event in ordered]}
 
 
 class MalformedDelivery(ValueError):
@@ -110,12 +125,28 @@ def _event(index: int, raw: Any) -> WebhookEvent:
     if not isinstance(event_type, str) or not _EVENT_TYPE.match(event_type):
         raise MalformedDelivery(f"{where}.type must be a dotted event name such as 'media.ready'")
     generated_at = raw.get("generated_at")
-    if not isinstance(generated_at, str):
-        raise MalformedDelivery(f"{where}.generated_at must be an ISO-8601 string")
+    generated = _parse_time(generated_at)
+    if not isinstance(generated_at, str) or generated is None:
+        raise MalformedDelivery(f"{where}.generated_at must be an ISO-8601 time")
     payload = raw.get("payload", {})
     if not isinstance(payload, dict):
         raise MalformedDelivery(f"{where}.payload must be an object")
-    return WebhookEvent(uuid=uuid, type=event_type, generated_at=generated_at, payload=payload)
+    return WebhookEvent(
+        uuid=uuid, type=event_type, generated_at=generated_at, payload=payload, generated=generated
+    )
+
+
+def _parse_time(value: Any) -> datetime | None:
+    """An ISO-8601 time as an aware UTC datetime (no offset: UTC); None if it is not one."""
+    if not isinstance(value, str):
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.strip())
+        if parsed.tzinfo is None:
+            parsed = parsed.replace(tzinfo=timezone.utc)
+        return parsed.astimezone(timezone.utc)
+    except (ValueError, OverflowError):  # not a time, or out of datetime's range once in UTC
+        return None
 
 
 def parse_delivery(body: bytes) -> list[WebhookEvent]:

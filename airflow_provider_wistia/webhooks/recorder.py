@@ -1,70 +1,70 @@
-"""Record verified webhook events as Airflow asset events, exactly once per event ``uuid``.
+"""Record verified webhook events as Airflow asset events, each event ``uuid`` at most once.
 
 Runs in the API server, in a worker thread (all of it blocks on the metadata database).
-Each recorded event leaves a row in ``wistia_webhook_event`` keyed by ``(conn_id,
-event_uuid)``, written in the same transaction as the asset event: the primary key makes a
-second recording of the same uuid impossible, whatever the number of API server processes
-or restarts, and a delivery that fails half-way records nothing (Wistia retries it).
+A delivery is one transaction: a receipt per fresh event (:mod:`.receipts`; its primary key
+makes a second recording of a uuid impossible, whatever the number of API server processes)
+and **one asset event per asset** listing that asset's new events, oldest first, so a burst
+never strands events in Airflow's asset run queue (a queued run takes only the events up to
+the moment the asset was first queued). Asset-event listeners are called only after the
+transaction committed: a delivery that is rolled back or answered 503 announces nothing.
 """
 
 from __future__ import annotations
 
+import inspect
 import logging
-import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
-from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
+from sqlalchemy.exc import IntegrityError
 
-from airflow_provider_wistia.webhooks.events import WebhookEvent, webhook_asset_uri
+from airflow_provider_wistia.webhooks.events import WebhookEvent, asset_event_extra, webhook_asset_uri
+from airflow_provider_wistia.webhooks.receipts import (
+    ensure_tables,
+    is_fresh,
+    recorded_uuids,
+    window_start,
+    write_receipts,
+)
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
 log = logging.getLogger(__name__)
 
-_METADATA = sa.MetaData()
-RECEIPTS = sa.Table(
-    "wistia_webhook_event",
-    _METADATA,
-    sa.Column("conn_id", sa.String(250), primary_key=True),
-    sa.Column("event_uuid", sa.String(250), primary_key=True),
-    sa.Column("event_type", sa.String(250), nullable=False),
-    sa.Column("received_at", sa.DateTime(timezone=True), nullable=False),
-)
-_LOOKUP_BATCH = 500
-_table_ready = threading.Event()
-_table_lock = threading.Lock()
+# A delivery that loses a race for one of its events (another process committed its receipt
+# between our look-up and our insert) is redone whole: the look-up then sees that receipt.
+MAX_ATTEMPTS = 3
 
 
 @dataclass
 class Outcome:
-    """What a delivery did: the endpoint's answer."""
+    """What a delivery did, counted in events: the endpoint's answer."""
 
     recorded: int = 0
     duplicates: int = 0
     ignored: int = 0
+    stale: int = 0
 
     def as_dict(self) -> dict[str, int]:
-        return {"recorded": self.recorded, "duplicates": self.duplicates, "ignored": self.ignored}
+        return {
+            "recorded": self.recorded,
+            "duplicates": self.duplicates,
+            "ignored": self.ignored,
+            "stale": self.stale,
+        }
 
 
-def ensure_receipts_table(bind: Any) -> None:
-    """Create ``wistia_webhook_event`` in the metadata database if it is not there (once per process)."""
-    if _table_ready.is_set():
-        return
-    with _table_lock:
-        if _table_ready.is_set():
-            return
-        try:
-            RECEIPTS.create(bind=bind, checkfirst=True)
-        except (OperationalError, ProgrammingError, IntegrityError):  # created meanwhile by another process
-            if not sa.inspect(bind).has_table(RECEIPTS.name):
-                raise
-        _table_ready.set()
+@cache
+def _manager_defers_listeners() -> bool:
+    """True if ``register_asset_change`` takes ``callback_sink`` (Airflow 3.3; 3.1 calls listeners inline)."""
+    from airflow.assets.manager import asset_manager
+
+    return "callback_sink" in inspect.signature(asset_manager.register_asset_change).parameters
 
 
 def _active_assets(session: Session, uris: set[str]) -> dict[str, list[Any]]:
@@ -78,71 +78,89 @@ def _active_assets(session: Session, uris: set[str]) -> dict[str, list[Any]]:
     return found
 
 
-def _recorded_uuids(session: Session, conn_id: str, uuids: set[str]) -> set[str]:
-    """Which of ``uuids`` were recorded before (in batches: SQLite caps bound parameters)."""
-    ordered, found = sorted(uuids), set[str]()
-    for start in range(0, len(ordered), _LOOKUP_BATCH):
-        batch = ordered[start : start + _LOOKUP_BATCH]
-        query = sa.select(RECEIPTS.c.event_uuid).where(
-            RECEIPTS.c.conn_id == conn_id, RECEIPTS.c.event_uuid.in_(batch)
-        )
-        found.update(row[0] for row in session.execute(query))
-    return found
-
-
-def _record_in(session: Session, conn_id: str, events: Sequence[WebhookEvent]) -> Outcome:
-    """Record ``events`` in ``session``'s transaction; raises IntegrityError on a concurrent duplicate."""
-    from airflow.assets.manager import asset_manager
-
+def _new_events(
+    session: Session, conn_id: str, events: Sequence[WebhookEvent], max_age: int, now: datetime
+) -> tuple[list[WebhookEvent], Outcome]:
+    """The fresh events without a receipt (first copy of each uuid), and the stale/duplicate counts."""
     outcome = Outcome()
-    seen = _recorded_uuids(session, conn_id, {e.uuid for e in events})
-    assets = _active_assets(session, {webhook_asset_uri(e.type, conn_id) for e in events})
-    now = datetime.now(timezone.utc)
-    for event in events:
+    start = window_start(session, conn_id, max_age, now)
+    fresh = [event for event in events if is_fresh(event, start, now)]
+    outcome.stale = len(events) - len(fresh)
+    seen = recorded_uuids(session, conn_id, {event.uuid for event in fresh})
+    new: list[WebhookEvent] = []
+    for event in fresh:
         if event.uuid in seen:
             outcome.duplicates += 1
+        else:
+            seen.add(event.uuid)
+            new.append(event)
+    return new, outcome
+
+
+def _record_in(
+    session: Session,
+    conn_id: str,
+    events: Sequence[WebhookEvent],
+    max_age: int,
+    announcements: list[Callable[[], None]],
+) -> Outcome:
+    """Record ``events`` in ``session``'s transaction, listener calls into ``announcements``.
+
+    Raises IntegrityError when a concurrent delivery wrote one of the receipts first.
+    """
+    from airflow.assets.manager import asset_manager
+
+    now = datetime.now(timezone.utc)
+    new, outcome = _new_events(session, conn_id, events, max_age, now)
+    write_receipts(session, conn_id, new, now)
+    by_uri: dict[str, list[WebhookEvent]] = {}
+    for event in new:
+        by_uri.setdefault(webhook_asset_uri(event.type, conn_id), []).append(event)
+    assets = _active_assets(session, set(by_uri))
+    sink: dict[str, Any] = {"callback_sink": announcements} if _manager_defers_listeners() else {}
+    for uri, group in by_uri.items():
+        if not assets[uri]:
+            outcome.ignored += len(group)  # receipts written: a replay stays a duplicate later
             continue
-        models = assets[webhook_asset_uri(event.type, conn_id)]
-        if not models:
-            outcome.ignored += 1
-            continue
-        session.execute(
-            sa.insert(RECEIPTS).values(
-                conn_id=conn_id, event_uuid=event.uuid, event_type=event.type, received_at=now
+        for model in assets[uri]:
+            asset_manager.register_asset_change(
+                asset=model, extra=asset_event_extra(group), session=session, **sink
             )
-        )
-        for model in models:
-            asset_manager.register_asset_change(asset=model, extra=event.extra(), session=session)
-        seen.add(event.uuid)
-        outcome.recorded += 1
+        outcome.recorded += len(group)
     return outcome
 
 
-def record_events(conn_id: str, events: Sequence[WebhookEvent]) -> Outcome:
-    """Turn ``events`` into asset events (each once) and queue the DAGs scheduled on them.
+def _announce(announcements: list[Callable[[], None]]) -> None:
+    """Run the asset manager's listener calls (each catches and logs its listeners' errors)."""
+    for announce in announcements:
+        announce()
 
-    One transaction for the whole delivery; if another process records one of the same
-    events at the same moment (the primary key refuses the second insert), the delivery is
-    redone event by event, each in its own transaction, so nothing is recorded twice.
+
+def record_events(conn_id: str, events: Sequence[WebhookEvent], max_age: int) -> Outcome:
+    """Turn ``events`` into asset events (each uuid once) and queue the DAGs scheduled on them.
+
+    One transaction for the whole delivery; listeners hear its asset events after it committed.
+    If another process records one of the same events at the same moment (the primary key
+    refuses our receipt), the transaction is rolled back, nothing is announced, and the delivery
+    is redone (up to ``MAX_ATTEMPTS`` times; then the IntegrityError is raised: answered 503).
     """
     from airflow.utils.session import create_session
 
     if not events:
         return Outcome()
-    try:
-        with create_session() as session:
-            ensure_receipts_table(session.get_bind())
-            return _record_in(session, conn_id, events)
-    except IntegrityError:
-        log.debug("Concurrent delivery of the same Wistia event on %s; recording one by one", conn_id)
-    total = Outcome()
-    for event in events:
+    for attempt in range(1, MAX_ATTEMPTS + 1):
+        announcements: list[Callable[[], None]] = []
         try:
             with create_session() as session:
-                one = _record_in(session, conn_id, [event])
+                ensure_tables(session.get_bind())
+                outcome = _record_in(session, conn_id, events, max_age, announcements)
         except IntegrityError:
-            one = Outcome(duplicates=1)
-        total.recorded += one.recorded
-        total.duplicates += one.duplicates
-        total.ignored += one.ignored
-    return total
+            if attempt == MAX_ATTEMPTS:
+                raise
+            log.info(
+                "Wistia webhook on %r: an event was recorded concurrently; redoing the delivery", conn_id
+            )
+            continue
+        _announce(announcements)
+        return outcome
+    raise AssertionError("unreachable")  # pragma: no cover

@@ -1,4 +1,4 @@
-"""A DAG scheduled on webhook assets of three connections (env var, secrets backend, metadata DB).
+"""A DAG scheduled on webhook assets of four connections (env var, secrets backend, metadata DB).
 
 ``tests/test_webhooks.py`` posts deliveries to a real API server and checks that they queue
 a run of this DAG; nothing here runs a task.
@@ -11,7 +11,7 @@ from airflow.sdk import DAG, AssetAny, task
 
 from airflow_provider_wistia.webhooks import wistia_webhook_asset
 
-CONN_IDS = ("wistia_webhook_env", "wistia_webhook_file", "wistia_webhook_db")
+CONN_IDS = ("wistia_webhook_env", "wistia_webhook_file", "wistia_webhook_db", "wistia_webhook_window")
 
 with DAG(
     dag_id="wistia_test_webhook_consumer",
@@ -25,6 +25,11 @@ with DAG(
 
     @task
     def consume(triggering_asset_events=None) -> int:
-        return sum(len(events) for events in (triggering_asset_events or {}).values())
+        """How many webhook events the run consumed (each asset event lists a delivery's events)."""
+        return sum(
+            len(event.extra["events"])
+            for events in (triggering_asset_events or {}).values()
+            for event in events
+        )
 
     consume()
