@@ -3,7 +3,8 @@ folder, import a media from a URL, copy or tag medias in bulk and delete subfold
 
 Each answers at once with a queued ``background_job_status`` (as the 2026-03 description shows)
 and changes the account when the job finishes, like the v1 bulk endpoints of :mod:`.jobs`.
-Webinars, analytics, channels and extended audio descriptions come from their own modules.
+Webinars, analytics, channels and extended audio descriptions come from their own modules
+(``modern_webinars``, ``modern_analytics``, ``modern_channels``, ``modern_audio``).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from . import upload
 from .common import ApiError, NotFoundError, Params, Response
 from .jobs import MAX_BULK
 from .modern_analytics import ModernAnalytics
+from .modern_audio import ModernAudioDescriptions
 from .modern_channels import ModernChannels
 from .modern_webinars import ModernWebinars
 
@@ -46,6 +48,7 @@ class ModernExtras:
         self.webinars = ModernWebinars(data.store)
         self.analytics = ModernAnalytics(data.store)
         self.channels = ModernChannels(data.store, data.catalog)
+        self.audio_descriptions = ModernAudioDescriptions(data.store, data.content)
 
     def routes(self) -> list[tuple[str, dict[str, Handler]]]:
         return [
@@ -56,6 +59,7 @@ class ModernExtras:
             *self.webinars.routes(),
             *self.analytics.routes(),
             *self.channels.routes(),
+            *self.audio_descriptions.routes(),
         ]
 
     def folder_copy(self, call: Call, hid: str) -> Response:
