@@ -203,7 +203,9 @@ def test_channels_and_episodes(modern: WistiaHook, emulator: WistiaEmulator) -> 
     assert modern.list_channels() == []
 
 
-def test_extended_audio_descriptions_need_confirm_charge(modern: WistiaHook, emulator: WistiaEmulator) -> None:
+def test_extended_audio_descriptions_need_confirm_charge(
+    modern: WistiaHook, emulator: WistiaEmulator
+) -> None:
     media = emulator.create_media("talk.mp4")["hashed_id"]
     with pytest.raises(WistiaConfigError, match="confirm_charge"):
         modern.order_extended_audio_description(media)

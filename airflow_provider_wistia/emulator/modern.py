@@ -69,6 +69,9 @@ def folder_json(project: dict[str, Any]) -> dict[str, Any]:
         "public_id": project.get("publicId"),
         "anonymous_can_upload": project["anonymousCanUpload"],
         "anonymous_can_download": project["anonymousCanDownload"],
+        # Required by the description, typed as an object though described as "a link to where
+        # you can fetch the medias"; the medias themselves are listed by GET /medias?folder_id=.
+        "medias": {},
     }
 
 
@@ -85,9 +88,24 @@ def sharing_json(sharing: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def account_json(account: dict[str, Any]) -> dict[str, Any]:
+    """The v1 account in modern names (folders, snake_case)."""
+    return {
+        "id": account["id"],
+        "name": account["name"],
+        "url": account["url"],
+        "media_count": account["mediaCount"],
+        "video_limit": account["videoLimit"],
+        "folder_count": account["projectCount"],
+        "channel_count": account["channelCount"],
+    }
+
+
 def media_json(media: dict[str, Any]) -> dict[str, Any]:
-    """A v1 media with its ``project`` named ``folder``."""
+    """A v1 media with its ``project`` named ``folder`` (and no ``subfolder`` when it has none)."""
     out = {key: value for key, value in media.items() if key != "project"}
+    if out.get("subfolder", {}) is None:  # optional, and an object when present
+        del out["subfolder"]
     if "project" in media:
         out["folder"] = media["project"]
     return out
@@ -118,6 +136,7 @@ class ModernApi:
                 {"GET": self.media_show, "PUT": self.media_update, "DELETE": self.media_delete},
             ),
             (rf"medias/{hid}/copy", {"POST": self.media_copy}),
+            (r"account", {"GET": self.account}),
         ]
         self.routes = [(re.compile(f"^{pattern}$"), methods) for pattern, methods in table]
 
@@ -161,6 +180,9 @@ class ModernApi:
             resp.body = convert(body)
         resp.headers.pop("Location", None)
         return resp
+
+    def account(self, call: Call) -> Response:
+        return self._map(self.data.account(call), account_json)
 
     # -- folders ---------------------------------------------------------------------------
     def folders_list(self, call: Call) -> Response:

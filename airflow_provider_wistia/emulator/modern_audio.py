@@ -68,16 +68,16 @@ class ModernAudioDescriptions:
             raise ApiError(400, {"error": "param is missing or the value is empty: media_id"})
         with self.store.lock:
             self.store.media(media_id)
-            now = iso(time.time())
+            now, order_id = iso(time.time()), self.store._new_hid()
             order = {
-                "id": self.store._new_hid(),
+                "id": order_id,
                 "order_status": "in_progress",
                 "created_at": now,
                 "updated_at": now,
                 "media": _link("medias", media_id),
                 "media_extended_audio_description": None,
             }
-            self.orders[order["id"]] = order
+            self.orders[order_id] = order
             self.content.charges.append({"kind": "extended_audio_description", "media_id": media_id})
         return Response(body={"message": "Extended audio description ordered.", "order": dict(order)})
 
