@@ -321,8 +321,9 @@ async def list_newest_first(
 
 
 def media_project_id(media: dict[str, Any]) -> str | None:
-    """The hashed id of a media's project (Wistia spells it ``hashed_id`` or ``hashedId``)."""
-    project = media.get("project")
+    """The hashed id of a media's project (Wistia spells it ``hashed_id`` or ``hashedId``; the
+    modern track calls the project ``folder``)."""
+    project = media.get("project") or media.get("folder")
     if not isinstance(project, dict):
         return None
     value = project.get("hashed_id") or project.get("hashedId")
