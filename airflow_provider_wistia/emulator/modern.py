@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from .common import ApiError, Params, Response
 from .modern_extras import ModernExtras
+from .modern_shapes import account_json, event_json, folder_json, media_json, sharing_json
 
 if TYPE_CHECKING:
     from .api import Call, DataApi
@@ -55,62 +56,6 @@ def renamed(params: Params, names: dict[str, str]) -> Params:
     return out
 
 
-def folder_json(project: dict[str, Any]) -> dict[str, Any]:
-    """A v1 project as the modern folder it is."""
-    return {
-        "id": project["id"],
-        "name": project["name"],
-        "description": project.get("description"),
-        "media_count": project["mediaCount"],
-        "created": project["created"],
-        "updated": project["updated"],
-        "hashed_id": project["hashedId"],
-        "public": project["public"],
-        "public_id": project.get("publicId"),
-        "anonymous_can_upload": project["anonymousCanUpload"],
-        "anonymous_can_download": project["anonymousCanDownload"],
-        # Required by the description, typed as an object though described as "a link to where
-        # you can fetch the medias"; the medias themselves are listed by GET /medias?folder_id=.
-        "medias": {},
-    }
-
-
-def sharing_json(sharing: dict[str, Any]) -> dict[str, Any]:
-    """A v1 project sharing as a modern folder sharing."""
-    return {
-        "id": sharing["id"],
-        "is_admin": sharing["isAdmin"],
-        "can_share": sharing["canShare"],
-        "can_download": sharing["canDownload"],
-        "can_upload": sharing["canUpload"],
-        "share": sharing["share"],
-        "folder": sharing["project"],
-    }
-
-
-def account_json(account: dict[str, Any]) -> dict[str, Any]:
-    """The v1 account in modern names (folders, snake_case)."""
-    return {
-        "id": account["id"],
-        "name": account["name"],
-        "url": account["url"],
-        "media_count": account["mediaCount"],
-        "video_limit": account["videoLimit"],
-        "folder_count": account["projectCount"],
-        "channel_count": account["channelCount"],
-    }
-
-
-def media_json(media: dict[str, Any]) -> dict[str, Any]:
-    """A v1 media with its ``project`` named ``folder`` (and no ``subfolder`` when it has none)."""
-    out = {key: value for key, value in media.items() if key != "project"}
-    if out.get("subfolder", {}) is None:  # optional, and an object when present
-        del out["subfolder"]
-    if "project" in media:
-        out["folder"] = media["project"]
-    return out
-
-
 class ModernApi:
     """The ``/modern`` routes of one release, bound to the v1 :class:`DataApi` and its store."""
 
@@ -131,12 +76,14 @@ class ModernApi:
                 {"GET": self.sharing_show, "PUT": self.sharing_update, "DELETE": self.sharing_delete},
             ),
             (r"medias", {"GET": self.medias_list}),
-            (
-                rf"medias/{hid}",
+            (  # not the bulk endpoints (medias/archive...), served by the shared routes
+                r"medias/(?!(?:archive|restore|move|copy|import_url)$)([^/]+)",
                 {"GET": self.media_show, "PUT": self.media_update, "DELETE": self.media_delete},
             ),
             (rf"medias/{hid}/copy", {"POST": self.media_copy}),
             (r"account", {"GET": self.account}),
+            (r"stats/events", {"GET": self.events_list}),
+            (rf"stats/events/{hid}", {"GET": self.event_show}),
         ]
         self.routes = [(re.compile(f"^{pattern}$"), methods) for pattern, methods in table]
 
@@ -183,6 +130,12 @@ class ModernApi:
 
     def account(self, call: Call) -> Response:
         return self._map(self.data.account(call), account_json)
+
+    def events_list(self, call: Call) -> Response:
+        return self._map(self.data.analytics.events_list(call), event_json)
+
+    def event_show(self, call: Call, key: str) -> Response:
+        return self._map(self.data.analytics.event_show(call, key), event_json)
 
     # -- folders ---------------------------------------------------------------------------
     def folders_list(self, call: Call) -> Response:

@@ -133,7 +133,7 @@ class ModernChannels:
             publish_status=p.get_str("publish_status"),
             publish_at=p.get_str("publish_at"),
         )
-        return Response(201, episode_json(created))
+        return Response(200, episode_json(created))  # the description answers 200, not 201
 
     def episode_update(self, call: Any, hid: str) -> Response:
         with self.store.lock:

@@ -18,7 +18,8 @@ from .common import ApiError, NotFoundError, Params, Response
 from .jobs import MAX_BULK
 from .modern_analytics import ModernAnalytics
 from .modern_audio import ModernAudioDescriptions
-from .modern_channels import ModernChannels
+from .modern_channels import ModernChannels, channel_json, episode_json
+from .modern_shapes import folder_json
 from .modern_webinars import ModernWebinars
 
 if TYPE_CHECKING:
@@ -55,12 +56,50 @@ class ModernExtras:
             (r"medias/import_url", {"POST": self.import_url}),
             (r"medias/copy", {"PUT": self.copy_medias}),
             (r"taggings/bulk_create", {"POST": self.tag_medias}),
+            (r"token", {"GET": self.token}),
+            (r"search", {"GET": self.search}),
             (r"folders/([^/]+)/subfolders/bulk_delete", {"DELETE": self.delete_subfolders}),
             *self.webinars.routes(),
             *self.analytics.routes(),
             *self.channels.routes(),
             *self.audio_descriptions.routes(),
         ]
+
+    def search(self, call: Call) -> Response:
+        """The v1 search, answered in the modern shape (folders, subfolders, webinars too)."""
+        found = self.data.catalog.search(call).body["data"]
+        query = (call.params.get_str("q") or "").strip().lower()
+        with self.store.lock:
+            subfolders = [
+                dict(sub)
+                for project in self.store.projects.values()
+                for sub in project.subfolders.values()
+                if query in str(sub.get("name") or "").lower()
+            ]
+            webinars = [dict(w) for w in self.webinars.webinars.values() if query in w["title"].lower()]
+        medias = [
+            {
+                **{k: v for k, v in media.items() if k != "projectHashedId"},
+                "folder_hashed_id": media["projectHashedId"],
+                "transcript_matches": [],
+            }
+            for media in found["medias"]
+        ]
+        data = {
+            "folders": [folder_json(project) for project in found["projects"]],
+            "subfolders": subfolders,
+            "medias": medias,
+            "channels": [channel_json(channel) for channel in found["channels"]],
+            "channel_episodes": [{"id": e["id"], **episode_json(e)} for e in found["channelEpisodes"]],
+            "webinars": webinars,
+        }
+        return Response(body={"data": data})
+
+    def token(self, call: Call) -> Response:
+        """The calling token: the emulator's are permanent API tokens of no application."""
+        return Response(
+            body={"type": "permanent", "application": None, "scopes": [], "name": None, "expires_at": None}
+        )
 
     def folder_copy(self, call: Call, hid: str) -> Response:
         with self.store.lock:

@@ -5,8 +5,9 @@ speak the v1 vocabulary (``projects/<id>``, ``project_id``, form fields), and :m
 turns one such call into what the connection's track expects on the wire:
 
 - v1: ``/v1/<path>.json``, query and form fields encoded Rails-style (:mod:`.encoding`);
-- modern: ``/modern/<path>`` with ``projects`` renamed ``folders`` and ``project_id`` renamed
-  ``folder_id``, a JSON body (``sharing[with]`` becomes ``{"sharing": {"with": ...}}``), and the
+- modern: ``/modern/<path>`` with ``projects`` renamed ``folders`` (and captions ``order`` named
+  ``purchase``), ``project_id`` renamed ``folder_id``, a JSON body (``sharing[with]`` becomes
+  ``{"sharing": {"with": ...}}``), and the
   ``X-Wistia-Api-Version`` header that pins the release (Wistia answers a request without it with
   its newest release, so an unpinned client breaks when Wistia ships one).
 
@@ -31,7 +32,11 @@ V1 = "v1"
 MODERN_RELEASES = ("2026-01", "2026-03", "2026-05", "2026-07")
 VERSION_HEADER = "X-Wistia-Api-Version"
 _RELEASE = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
-_FOLDER_PATH = re.compile(r"^projects(?=/|$)")
+# v1 path -> modern path, where they differ (the 2026-03 description has no captions/order).
+_MODERN_PATHS = (
+    (re.compile(r"^projects(?=/|$)"), "folders"),
+    (re.compile(r"^(medias/[^/]+/captions)/order$"), r"\1/purchase"),
+)
 _BRACKETED = re.compile(r"^([^\[\]]+)\[([^\[\]]*)\]$")
 # v1 field name -> modern field name, in query strings and bodies.
 _MODERN_FIELDS = {"project_id": "folder_id"}
@@ -101,7 +106,9 @@ class Track:
                 f"(connection extra api_version is {self.api_version!r})."
             )
         rel = v1_path[len("/v1/") : -len(".json")]
-        return "/modern/" + _FOLDER_PATH.sub("folders", rel)
+        for v1_form, modern_form in _MODERN_PATHS:
+            rel = v1_form.sub(modern_form, rel)
+        return "/modern/" + rel
 
     def prepare(
         self,
