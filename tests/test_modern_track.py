@@ -10,6 +10,7 @@ import urllib.request
 from typing import Any
 
 import pytest
+from conftest import TOKEN
 
 from airflow_provider_wistia.emulator import WistiaEmulator
 from airflow_provider_wistia.emulator.common import ApiError
@@ -19,7 +20,6 @@ from airflow_provider_wistia.hooks.async_client import WistiaAsyncClient
 from airflow_provider_wistia.hooks.tracks import MODERN_RELEASES, Track
 from airflow_provider_wistia.hooks.wistia import WistiaHook
 from airflow_provider_wistia.provider_info import CONN_FIELDS
-from tests.conftest import TOKEN
 
 RELEASE = "2026-03"
 

@@ -16,11 +16,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from .common import ApiError, Params, Response
 from .modern_extras import ModernExtras
-from .modern_shapes import account_json, event_json, folder_json, media_json, sharing_json
+from .modern_shapes import account_json, event_json, folder_json, mapped, media_json, sharing_json
 
 if TYPE_CHECKING:
     from .api import Call, DataApi
@@ -62,28 +63,29 @@ class ModernApi:
     def __init__(self, data: DataApi, release: str, extras: ModernExtras) -> None:
         self.data, self.release = data, release
         hid = r"([^/]+)"
+        d, t = data, self._translated
+        folder = {"GET": t(d.project_show, folder_json), "PUT": t(d.project_update, folder_json)}
+        sharing = {"GET": t(d.sharing_show, sharing_json), "PUT": t(d.sharing_update, sharing_json)}
+        media = {"GET": t(d.media_show, media_json), "PUT": t(d.media_update, media_json)}
         table: list[tuple[str, dict[str, Handler]]] = [
             *extras.routes(),
-            (r"folders", {"GET": self.folders_list, "POST": self.folder_create}),
-            (
-                rf"folders/{hid}",
-                {"GET": self.folder_show, "PUT": self.folder_update, "DELETE": self.folder_delete},
-            ),
+            (r"folders", {"GET": t(d.projects_list, folder_json), "POST": t(d.project_create, folder_json)}),
+            (rf"folders/{hid}", {**folder, "DELETE": t(d.project_delete, folder_json)}),
             (rf"folders/{hid}/copy", {"POST": extras.folder_copy}),
-            (rf"folders/{hid}/sharings", {"GET": self.sharings_list, "POST": self.sharing_create}),
             (
-                rf"folders/{hid}/sharings/{hid}",
-                {"GET": self.sharing_show, "PUT": self.sharing_update, "DELETE": self.sharing_delete},
+                rf"folders/{hid}/sharings",
+                {"GET": t(d.sharings_list, sharing_json), "POST": self.sharing_create},
             ),
-            (r"medias", {"GET": self.medias_list}),
+            (rf"folders/{hid}/sharings/{hid}", {**sharing, "DELETE": t(d.sharing_delete, sharing_json)}),
+            (r"medias", {"GET": t(d.medias_list, media_json)}),
             (  # not the bulk endpoints (medias/archive...), served by the shared routes
                 r"medias/(?!(?:archive|restore|move|copy|import_url)$)([^/]+)",
-                {"GET": self.media_show, "PUT": self.media_update, "DELETE": self.media_delete},
+                {**media, "DELETE": t(d.media_delete, media_json)},
             ),
-            (rf"medias/{hid}/copy", {"POST": self.media_copy}),
-            (r"account", {"GET": self.account}),
-            (r"stats/events", {"GET": self.events_list}),
-            (rf"stats/events/{hid}", {"GET": self.event_show}),
+            (rf"medias/{hid}/copy", {"POST": t(d.media_copy, media_json)}),
+            (r"account", {"GET": t(d.account, account_json)}),
+            (r"stats/events", {"GET": t(d.analytics.events_list, event_json)}),
+            (rf"stats/events/{hid}", {"GET": t(d.analytics.event_show, event_json)}),
         ]
         self.routes = [(re.compile(f"^{pattern}$"), methods) for pattern, methods in table]
 
@@ -102,63 +104,21 @@ class ModernApi:
         resolved = self.data.resolve(path)  # shared operations: the same shapes on both tracks
         if resolved is None:
             return None
-        methods = {method: self._reading_folder_id(handler) for method, handler in resolved[0].items()}
+        methods = {method: self._translated(handler) for method, handler in resolved[0].items()}
         return methods, resolved[1]
 
-    @classmethod
-    def _reading_folder_id(cls, handler: Handler) -> Handler:
+    @staticmethod
+    def _translated(
+        handler: Handler, convert: Callable[[dict[str, Any]], dict[str, Any]] | None = None
+    ) -> Handler:
+        """A v1 handler behind a modern route: ``folder_id`` read as ``project_id``, the answer
+        converted to modern names by ``convert`` (None: the shapes are the same on both tracks)."""
+
         def handle(call: Call, *ids: str) -> Response:
-            return handler(cls._v1(call), *ids)
+            resp = handler(replace(call, params=renamed(call.params, {"folder_id": "project_id"})), *ids)
+            return resp if convert is None else mapped(resp, convert)
 
         return handle
-
-    @staticmethod
-    def _v1(call: Call) -> Call:
-        from dataclasses import replace
-
-        return replace(call, params=renamed(call.params, {"folder_id": "project_id"}))
-
-    @staticmethod
-    def _map(resp: Response, convert: Callable[[dict[str, Any]], dict[str, Any]]) -> Response:
-        body = resp.body
-        if isinstance(body, list):
-            resp.body = [convert(item) for item in body]
-        elif isinstance(body, dict):
-            resp.body = convert(body)
-        resp.headers.pop("Location", None)
-        return resp
-
-    def account(self, call: Call) -> Response:
-        return self._map(self.data.account(call), account_json)
-
-    def events_list(self, call: Call) -> Response:
-        return self._map(self.data.analytics.events_list(call), event_json)
-
-    def event_show(self, call: Call, key: str) -> Response:
-        return self._map(self.data.analytics.event_show(call, key), event_json)
-
-    # -- folders ---------------------------------------------------------------------------
-    def folders_list(self, call: Call) -> Response:
-        return self._map(self.data.projects_list(call), folder_json)
-
-    def folder_create(self, call: Call) -> Response:
-        return self._map(self.data.project_create(call), folder_json)
-
-    def folder_show(self, call: Call, hid: str) -> Response:
-        return self._map(self.data.project_show(call, hid), folder_json)
-
-    def folder_update(self, call: Call, hid: str) -> Response:
-        return self._map(self.data.project_update(call, hid), folder_json)
-
-    def folder_delete(self, call: Call, hid: str) -> Response:
-        return self._map(self.data.project_delete(call, hid), folder_json)
-
-    # -- sharings --------------------------------------------------------------------------
-    def sharings_list(self, call: Call, hid: str) -> Response:
-        return self._map(self.data.sharings_list(call, hid), sharing_json)
-
-    def sharing_show(self, call: Call, hid: str, sid: str) -> Response:
-        return self._map(self.data.sharing_show(call, hid, sid), sharing_json)
 
     def sharing_create(self, call: Call, hid: str) -> Response:
         resp = self.data.sharing_create(call, hid)
@@ -168,28 +128,6 @@ class ModernApi:
         }
         resp.headers.pop("Location", None)
         return resp
-
-    def sharing_update(self, call: Call, hid: str, sid: str) -> Response:
-        return self._map(self.data.sharing_update(call, hid, sid), sharing_json)
-
-    def sharing_delete(self, call: Call, hid: str, sid: str) -> Response:
-        return self._map(self.data.sharing_delete(call, hid, sid), sharing_json)
-
-    # -- medias ----------------------------------------------------------------------------
-    def medias_list(self, call: Call) -> Response:
-        return self._map(self.data.medias_list(self._v1(call)), media_json)
-
-    def media_show(self, call: Call, hid: str) -> Response:
-        return self._map(self.data.media_show(call, hid), media_json)
-
-    def media_update(self, call: Call, hid: str) -> Response:
-        return self._map(self.data.media_update(call, hid), media_json)
-
-    def media_delete(self, call: Call, hid: str) -> Response:
-        return self._map(self.data.media_delete(call, hid), media_json)
-
-    def media_copy(self, call: Call, hid: str) -> Response:
-        return self._map(self.data.media_copy(self._v1(call), hid), media_json)
 
 
 class ModernTrack:

@@ -11,6 +11,7 @@ from typing import Any
 
 from .catalog import CatalogApi
 from .common import NotFoundError, Response, iso
+from .modern_shapes import mapped
 from .state import Store
 
 _CHANNEL_FIELDS = ("name", "description")
@@ -68,12 +69,6 @@ class ModernChannels:
             (rf"{episode}/unpublish", {"PUT": self.unpublish}),
         ]
 
-    @staticmethod
-    def _mapped(resp: Response, convert: Callable[[dict[str, Any]], dict[str, Any]]) -> Response:
-        body = resp.body
-        resp.body = [convert(item) for item in body] if isinstance(body, list) else convert(body)
-        return resp
-
     def _episode(self, hid: str) -> dict[str, Any]:
         episode = self.catalog.episodes.get(hid)
         if episode is None:
@@ -82,10 +77,10 @@ class ModernChannels:
 
     # -- channels --------------------------------------------------------------------------
     def index(self, call: Any) -> Response:
-        return self._mapped(self.catalog.channels_list(call), channel_json)
+        return mapped(self.catalog.channels_list(call), channel_json)
 
     def show(self, call: Any, hid: str) -> Response:
-        return self._mapped(self.catalog.channel_show(call, hid), channel_json)
+        return mapped(self.catalog.channel_show(call, hid), channel_json)
 
     def create(self, call: Any) -> Response:
         p = call.params
@@ -113,13 +108,13 @@ class ModernChannels:
 
     # -- episodes --------------------------------------------------------------------------
     def episodes(self, call: Any, hid: str) -> Response:
-        return self._mapped(self.catalog.episodes_list(call, hid), episode_json)
+        return mapped(self.catalog.episodes_list(call, hid), episode_json)
 
     def all_episodes(self, call: Any) -> Response:
-        return self._mapped(self.catalog.episodes_list_all(call), episode_json)
+        return mapped(self.catalog.episodes_list_all(call), episode_json)
 
     def episode_show(self, call: Any, hid: str, episode_hid: str) -> Response:
-        return self._mapped(self.catalog.episode_show(call, hid, episode_hid), episode_json)
+        return mapped(self.catalog.episode_show(call, hid, episode_hid), episode_json)
 
     def episode_create(self, call: Any, hid: str) -> Response:
         p = call.params

@@ -6,7 +6,21 @@ Shapes follow the 2026-03 description (``Folder``, ``FolderSharingSchema``, ``Ac
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
+
+from .common import Response
+
+
+def mapped(resp: Response, convert: Callable[[dict[str, Any]], dict[str, Any]]) -> Response:
+    """``resp`` with its object (or each object of its list) converted; v1 ``Location`` dropped."""
+    body = resp.body
+    if isinstance(body, list):
+        resp.body = [convert(item) for item in body]
+    elif isinstance(body, dict):
+        resp.body = convert(body)
+    resp.headers.pop("Location", None)
+    return resp
 
 
 def folder_json(project: dict[str, Any]) -> dict[str, Any]:
