@@ -1,17 +1,18 @@
 """The modern track's Analytics API: per-media summaries, time series and breakdowns, webinar analytics.
 
 Modern only: on a v1 connection each method raises a :class:`WistiaConfigError` naming
-``api_version`` before any request. Dates are ``YYYY-MM-DD`` (a ``datetime.date`` is accepted),
-checked (and ``start_date <= end_date``) before any request.
+``api_version`` before any request. Dates are ``YYYY-MM-DD`` strings or dates (the Stats API
+methods' rules, :func:`.endpoints_stats.as_date`), checked (and ``start_date <= end_date``)
+before any request.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from airflow_provider_wistia.exceptions import WistiaConfigError
 from airflow_provider_wistia.hooks.endpoints_base import EndpointMixin
+from airflow_provider_wistia.hooks.endpoints_stats import as_date, date_window
 from airflow_provider_wistia.validation import require_choice, require_id
 
 GRANULARITIES = ("daily", "weekly", "monthly")
@@ -19,26 +20,16 @@ MEDIA_TRAFFIC_GROUPS = ("utm_campaign", "utm_source", "utm_medium", "referrer_do
 
 
 def require_date(field: str, value: Any) -> str:
-    """A calendar date as the Analytics API takes it: ``YYYY-MM-DD`` (or a ``date``)."""
-    if isinstance(value, dt.datetime):
-        raise WistiaConfigError(f"{field} must be a date YYYY-MM-DD, not a datetime ({value!r}).")
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    text = str(value).strip() if isinstance(value, str) else ""
-    try:
-        if len(text) == 10:
-            return dt.date.fromisoformat(text).isoformat()
-    except ValueError:
-        pass
-    raise WistiaConfigError(f"{field} must be a date YYYY-MM-DD, got {value!r}.")
+    """A required date (``date`` or ``YYYY-MM-DD``), as the Analytics API takes it."""
+    if value is None:
+        raise WistiaConfigError(f"{field} is required: a date or a 'YYYY-MM-DD' string.")
+    return as_date(field, value).isoformat()
 
 
-def date_window(start_date: Any, end_date: Any) -> dict[str, str]:
-    """``{"start_date", "end_date"}``, both valid dates and in order."""
-    start, end = require_date("start_date", start_date), require_date("end_date", end_date)
-    if start > end:
-        raise WistiaConfigError(f"start_date {start} is after end_date {end}.")
-    return {"start_date": start, "end_date": end}
+def analytics_window(start_date: Any, end_date: Any) -> dict[str, str]:
+    """``{"start_date", "end_date"}``: both required, valid and in order."""
+    start, end = date_window(require_date("start_date", start_date), require_date("end_date", end_date))
+    return {"start_date": str(start), "end_date": str(end)}
 
 
 class WistiaAnalyticsMixin(EndpointMixin):
@@ -49,7 +40,10 @@ class WistiaAnalyticsMixin(EndpointMixin):
     ) -> Any:
         self.track.require_modern(what)
         mid = require_id("media_id", media_id)
-        params = {**date_window(start_date, end_date), **{k: v for k, v in query.items() if v is not None}}
+        params = {
+            **analytics_window(start_date, end_date),
+            **{k: v for k, v in query.items() if v is not None},
+        }
         return self.request("GET", f"analytics/medias/{mid}{suffix}", params=params)
 
     def get_media_analytics(self, media_id: str, start_date: Any, end_date: Any) -> dict[str, Any]:
