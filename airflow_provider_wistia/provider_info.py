@@ -103,6 +103,7 @@ _OPERATOR_MODULES = [
         "jobs",
         "library",
         "exports",
+        "modern",
     )
 ]
 

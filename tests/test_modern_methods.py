@@ -107,7 +107,7 @@ def test_webinars(modern: WistiaHook, emulator: WistiaEmulator) -> None:
     ("kwargs", "field"),
     [
         ({"event_duration": 10}, "event_duration"),
-        ({"event_duration": "30"}, "event_duration"),
+        ({"event_duration": "thirty"}, "event_duration"),
         ({"title": " "}, "title"),
     ],
 )

@@ -18,15 +18,19 @@ from airflow_provider_wistia.hooks.endpoints_base import (
     with_extra_fields,
 )
 from airflow_provider_wistia.hooks.endpoints_media_jobs import BULK_MAX_IDS, media_id_list
-from airflow_provider_wistia.validation import require_id, require_text
+from airflow_provider_wistia.validation import require_id, require_positive_int, require_text
 
 MIN_WEBINAR_MINUTES = 15
 
 
 def _webinar_minutes(value: Any) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < MIN_WEBINAR_MINUTES:
-        raise WistiaConfigError(f"event_duration must be a whole number of minutes >= 15, got {value!r}.")
-    return value
+    """``event_duration``: whole minutes, at least 15 (a string of digits, as templates render, too)."""
+    minutes = require_positive_int("event_duration", value, "number of minutes")
+    if minutes < MIN_WEBINAR_MINUTES:
+        raise WistiaConfigError(
+            f"event_duration must be at least {MIN_WEBINAR_MINUTES} minutes, got {value!r}."
+        )
+    return minutes
 
 
 def _text_list(field: str, values: Any) -> list[str]:
@@ -60,7 +64,7 @@ class WistiaModernMixin(EndpointMixin):
         return self._modern("get_webinar", "GET", f"webinars/{require_id('webinar_id', webinar_id)}")
 
     def create_webinar(
-        self, title: str, scheduled_for: str, event_duration: int, **fields: Any
+        self, title: str, scheduled_for: str, event_duration: int | str, **fields: Any
     ) -> dict[str, Any]:
         """Schedule a webinar (``scheduled_for`` ISO 8601, ``event_duration`` minutes >= 15)."""
         self.track.require_modern("create_webinar")
@@ -74,8 +78,8 @@ class WistiaModernMixin(EndpointMixin):
     def update_webinar(self, webinar_id: str, **fields: Any) -> dict[str, Any]:
         """Change a webinar's ``title``, ``scheduled_for`` or ``event_duration``."""
         self.track.require_modern("update_webinar")
-        if "event_duration" in fields and fields["event_duration"] is not None:
-            _webinar_minutes(fields["event_duration"])
+        if fields.get("event_duration") is not None:
+            fields["event_duration"] = _webinar_minutes(fields["event_duration"])
         body = {"webinar": with_extra_fields("update_webinar", {}, fields)}
         return self.request("PUT", f"webinars/{require_id('webinar_id', webinar_id)}", json=body)
 
