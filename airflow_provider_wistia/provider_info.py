@@ -103,6 +103,7 @@ _OPERATOR_MODULES = [
         "jobs",
         "library",
         "exports",
+        "export_analytics",
         "modern",
     )
 ]

@@ -96,6 +96,10 @@ def build_env(conn: dict[str, Any], watched_project: str) -> dict[str, str]:
             "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
             "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": f"sqlite:///{DEMO_HOME}/airflow.db",
             "AIRFLOW_CONN_WISTIA_DEFAULT": json.dumps(conn),
+            # The same account on the modern track, pinned (the analytics example uses it).
+            "AIRFLOW_CONN_WISTIA_MODERN": json.dumps(
+                {**conn, "extra": {**conn.get("extra", {}), "api_version": "2026-03"}}
+            ),
             "AIRFLOW_VAR_WISTIA_STATS_DIR": str(DEMO_HOME / "stats"),
             "WISTIA_WATCHED_PROJECT_ID": watched_project,
         }
@@ -218,6 +222,7 @@ def main() -> int:
 DEMO_RUNS: list[tuple[str, dict[str, Any]]] = [
     ("wistia_media_workflow", {"reviewer_email": "reviewer@demo.test"}),
     ("wistia_nightly_stats_export", {}),
+    ("wistia_nightly_analytics_export", {}),
     ("wistia_stats_summary", {}),
     (
         "wistia_event_driven_project_setup",

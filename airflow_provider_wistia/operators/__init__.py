@@ -57,6 +57,7 @@ _MODULE_OF = {
     "WistiaCopyMediasOperator": "modern",
     "WistiaTagMediasOperator": "modern",
     "WistiaPublishChannelEpisodeOperator": "modern",
+    "WistiaExportAnalyticsOperator": "export_analytics",
     "WistiaBaseOperator": "base",
     "WistiaLinkedOperator": "base",
     "WistiaDeleteOperator": "base",
@@ -86,6 +87,7 @@ __all__ = [
     "WistiaDeleteProjectOperator",
     "WistiaDeleteSharingOperator",
     "WistiaDeleteWebinarOperator",
+    "WistiaExportAnalyticsOperator",
     "WistiaExportDailyStatsOperator",
     "WistiaExportEventsOperator",
     "WistiaExportStatsOperator",
@@ -142,6 +144,7 @@ if TYPE_CHECKING:
         WistiaDeleteCustomizationsOperator,
         WistiaUpdateCustomizationsOperator,
     )
+    from airflow_provider_wistia.operators.export_analytics import WistiaExportAnalyticsOperator
     from airflow_provider_wistia.operators.exports import (
         WistiaExportDailyStatsOperator,
         WistiaExportEventsOperator,
