@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from airflow_provider_wistia.exceptions import WistiaConfigError, WistiaError, WistiaNotFoundError
 from airflow_provider_wistia.export_activity import PLAYABLE_TYPES, WindowExport
 from airflow_provider_wistia.export_engine import MediaExport
+from airflow_provider_wistia.hooks.tracks import container_hashed_id
 from airflow_provider_wistia.validation import require_id
 
 if TYPE_CHECKING:
@@ -92,8 +93,7 @@ class AnalyticsExport(WindowExport, MediaExport):
         if fetched is _GONE:
             self.checkpoint.add({"hashed_id": hid}, non_video=False, unit=hid, deleted=True)
             return
-        folder = unit.get("folder") or unit.get("project") or {}
-        identity = {"hashed_id": hid, "name": unit.get("name"), "folder_hashed_id": folder.get("hashed_id")}
+        identity = {"hashed_id": hid, "name": unit.get("name"), "folder_hashed_id": container_hashed_id(unit)}
         days = [day for day in fetched or () if isinstance(day, dict)]
         for day in days:
             row = {"date": str(day.get("timestamp") or "")[:10], **identity}

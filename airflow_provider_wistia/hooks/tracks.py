@@ -11,6 +11,9 @@ turns one such call into what the connection's track expects on the wire:
   ``X-Wistia-Api-Version`` header that pins the release (Wistia answers a request without it with
   its newest release, so an unpinned client breaks when Wistia ships one).
 
+Answers differ too (modern ones are snake_case, a media names its ``folder``):
+:func:`container_hashed_id` and :func:`media_count_of` read either.
+
 Methods that exist only on the modern track call :meth:`Track.require_modern` first: on a v1
 connection they fail with a :class:`WistiaConfigError` naming ``api_version``, before any request.
 """
@@ -142,6 +145,21 @@ class Track:
         if not self.modern:
             return dict(fields or {})
         return {_MODERN_FIELDS.get(key, key): value for key, value in (fields or {}).items()}
+
+
+def container_hashed_id(media: Mapping[str, Any]) -> str | None:
+    """The hashed id of a media's project (v1: ``project``, ``hashed_id`` or ``hashedId``) or
+    folder (modern: ``folder``): what exports and pollers read, whatever the track."""
+    container = media.get("project") or media.get("folder")
+    if not isinstance(container, Mapping):
+        return None
+    value = container.get("hashed_id") or container.get("hashedId")
+    return value if isinstance(value, str) else None
+
+
+def media_count_of(owner: Mapping[str, Any]) -> int:
+    """An account's or project's media count (v1 ``mediaCount``, modern ``media_count``)."""
+    return int(owner["mediaCount"] if "mediaCount" in owner else owner["media_count"])
 
 
 def _json_from_fields(fields: Mapping[str, Any]) -> dict[str, Any]:
