@@ -107,6 +107,26 @@ def build_env(conn: dict[str, Any], watched_project: str) -> dict[str, str]:
     return env
 
 
+_COLLECTIONS = frozenset(
+    [
+        "projects",
+        "folders",
+        "medias",
+        "sharings",
+        "subfolders",
+        "channels",
+        "channel_episodes",
+        "webinars",
+        "captions",
+        "localizations",
+        "background_job_status",
+        "tags",
+        "visitors",
+        "events",
+    ]
+)
+
+
 def api_calls(base_url: str, since_count: int) -> str:
     """The API calls the emulator answered since ``since_count``, grouped by endpoint."""
     total = request_count(base_url)
@@ -118,7 +138,8 @@ def api_calls(base_url: str, since_count: int) -> str:
     counts: dict[str, int] = {}
     for call in calls:
         parts = [p for p in call["path"].removesuffix(".json").split("/") if p]
-        shape = "/".join("<id>" if i % 2 == 0 and i > 1 else p for i, p in enumerate(parts))
+        # A segment after a collection name is an id, on /v1 and /modern alike.
+        shape = "/".join("<id>" if i > 1 and parts[i - 1] in _COLLECTIONS else p for i, p in enumerate(parts))
         key = f"{call['method']} /{shape}" if shape else f"{call['method']} / (upload)"
         counts[key] = counts.get(key, 0) + 1
     listed = ", ".join(f"{n} x {key}" for key, n in sorted(counts.items(), key=lambda kv: -kv[1]))
