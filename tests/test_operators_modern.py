@@ -32,6 +32,8 @@ def test_modern_operators_in_a_dag_run(run_dag, emulator: WistiaEmulator, set_co
     assert names == ["clip0.mp4", "clip1.mp4", "clip2.mp4", "talk.mp4"]  # copies and the import
     assert all(emulator.store.medias[h].tags == ["launch", "q3"] for h in medias)
     assert xcom(dag_run, "publish")["published"] is True
+    channel = xcom(dag_run, "create_channel")
+    assert channel["name"] == "Product updates" and channel["hashed_id"] in emulator.catalog.channels
     api = [r for r in emulator.requests if r.path != "/oembed"]
     assert all(r.path.startswith("/modern/") for r in api), {r.path for r in api}
     assert all(r.headers.get("X-Wistia-Api-Version") == RELEASE for r in api)

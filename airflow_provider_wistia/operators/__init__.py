@@ -55,6 +55,7 @@ _MODULE_OF = {
     "WistiaRegisterForWebinarOperator": "modern",
     "WistiaImportMediaUrlOperator": "modern",
     "WistiaCopyMediasOperator": "modern",
+    "WistiaCreateChannelOperator": "modern",
     "WistiaTagMediasOperator": "modern",
     "WistiaPublishChannelEpisodeOperator": "modern",
     "WistiaExportAnalyticsOperator": "export_analytics",
@@ -75,6 +76,7 @@ __all__ = [
     "WistiaCopyProjectOperator",
     "WistiaCreateCaptionsOperator",
     "WistiaCreateChannelEpisodeOperator",
+    "WistiaCreateChannelOperator",
     "WistiaCreateProjectOperator",
     "WistiaCreateSharingOperator",
     "WistiaCreateSubfolderOperator",
@@ -173,6 +175,7 @@ if TYPE_CHECKING:
     )
     from airflow_provider_wistia.operators.modern import (
         WistiaCopyMediasOperator,
+        WistiaCreateChannelOperator,
         WistiaCreateWebinarOperator,
         WistiaDeleteWebinarOperator,
         WistiaImportMediaUrlOperator,

@@ -1,5 +1,5 @@
 """Operators for the workflows only Wistia's modern track has: webinars, import from a URL, bulk
-copy and tagging, channel episode publishing.
+copy and tagging, channel creation and episode publishing.
 
 They need a connection whose ``api_version`` is a modern release; on a v1 connection the task
 fails before any request with a :class:`WistiaConfigError` naming ``api_version``. The bulk ones
@@ -20,7 +20,7 @@ from airflow_provider_wistia.operators.base import (
     extra_fields_for,
 )
 from airflow_provider_wistia.operators.jobs import _WAIT_PARAMS, WistiaJobOperator, media_id_list
-from airflow_provider_wistia.validation import parse_id_list
+from airflow_provider_wistia.validation import parse_id_list, require_text
 
 
 class WistiaCreateWebinarOperator(WistiaBaseOperator):
@@ -268,6 +268,30 @@ class WistiaTagMediasOperator(WistiaJobOperator):
     def call(self, hook: WistiaHook) -> Any:
         names = parse_id_list("tag_names", self.tag_names, "tag names") or []
         return hook.tag_medias(media_id_list("media_ids", self.media_ids), names)
+
+
+class WistiaCreateChannelOperator(WistiaBaseOperator):
+    """Create a channel and return it (modern track only).
+
+    :param name: the channel's name (templated).
+    :param extra_fields: more channel fields for Wistia, sent as they are (templated), e.g.
+        ``{"podcast_enabled": True, "episode_format": "episodic"}``.
+    :param wistia_conn_id: Airflow connection of type ``wistia`` with a modern ``api_version``.
+
+    Example::
+
+        WistiaCreateChannelOperator(task_id="channel", name="Product updates")
+    """
+
+    template_fields: Sequence[str] = ("name", "extra_fields")
+
+    def __init__(self, *, name: str, extra_fields: dict[str, Any] | None = None, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.name, self.extra_fields = name, extra_fields
+
+    def call(self, hook: WistiaHook) -> Any:
+        fields = extra_fields_for(hook.create_channel, self.extra_fields, {"name"})
+        return hook.create_channel(name=require_text("name", self.name), **fields)
 
 
 class WistiaPublishChannelEpisodeOperator(WistiaBaseOperator):

@@ -12,6 +12,7 @@ from airflow.sdk import DAG
 
 from airflow_provider_wistia.operators import (
     WistiaCopyMediasOperator,
+    WistiaCreateChannelOperator,
     WistiaCreateWebinarOperator,
     WistiaDeleteWebinarOperator,
     WistiaImportMediaUrlOperator,
@@ -66,6 +67,9 @@ with DAG(
         **FAST,
     )
     WistiaPublishChannelEpisodeOperator(task_id="publish", episode_id="{{ dag_run.conf['episode'] }}")
+    WistiaCreateChannelOperator(
+        task_id="create_channel", name="Product updates", extra_fields={"podcast_enabled": False}
+    )
     WistiaCreateWebinarOperator(
         task_id="refused_on_v1",
         wistia_conn_id="wistia_v1",
