@@ -38,6 +38,7 @@ from airflow_provider_wistia.export_engine import (
     storage_path,
 )
 from airflow_provider_wistia.export_engine import check_fields as _check_fields
+from airflow_provider_wistia.hooks.tracks import container_hashed_id
 from airflow_provider_wistia.validation import require_id
 
 if TYPE_CHECKING:
@@ -92,12 +93,11 @@ def check_fields(fields: Iterable[str] | str | None) -> list[str]:
 
 def build_row(media: dict[str, Any], stats: dict[str, Any] | None, exported_at: str) -> dict[str, Any]:
     """One export row: the media's identity plus its stats (None for a media without stats)."""
-    project = media.get("project") or {}
     values = (stats or {}).get("stats") or {}
     row = {
         "hashed_id": media.get("hashed_id"),
         "name": media.get("name"),
-        "project_hashed_id": project.get("hashed_id") or project.get("hashedId"),
+        "project_hashed_id": container_hashed_id(media),  # a folder's, on the modern track
         "type": media.get("type"),
     }
     row.update({column: values.get(key) for column, key in STATS_KEYS.items()})

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from airflow_provider_wistia.exceptions import WistiaError, WistiaNotFoundError
 from airflow_provider_wistia.export_engine import Export, MediaExport
 from airflow_provider_wistia.hooks.endpoints_stats import as_date, date_window
+from airflow_provider_wistia.hooks.tracks import container_hashed_id
 from airflow_provider_wistia.validation import require_id
 
 if TYPE_CHECKING:
@@ -163,11 +164,10 @@ class DailyStatsExport(WindowExport, MediaExport):
             log.warning("Media %s was deleted during the export; it is left out.", hid)
             self.checkpoint.add({"hashed_id": hid}, non_video=False, unit=hid, deleted=True)
             return
-        project = unit.get("project") or {}
         identity = {
             "hashed_id": hid,
             "name": unit.get("name"),
-            "project_hashed_id": project.get("hashed_id") or project.get("hashedId"),
+            "project_hashed_id": container_hashed_id(unit),  # a folder's, on the modern track
         }
         days = [day for day in fetched or () if isinstance(day, dict)]
         for day in days:

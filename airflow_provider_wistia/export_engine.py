@@ -27,6 +27,7 @@ from airflow_provider_wistia.export_checkpoint import (
     check_max_checkpoint_age,
     hashed_id_key,
 )
+from airflow_provider_wistia.hooks.tracks import media_count_of
 
 if TYPE_CHECKING:
     from airflow.sdk import ObjectStoragePath
@@ -79,7 +80,7 @@ def media_count(hook: WistiaHook, project_id: str | None) -> int | None:
     """How many medias an account or project holds (one request), for the ETA; None if unknown."""
     try:
         owner = hook.get_project(project_id) if project_id else hook.get_account()
-        return int(owner["mediaCount"])
+        return media_count_of(owner)
     except WistiaNotFoundError:
         raise
     except (WistiaError, KeyError, TypeError, ValueError) as exc:

@@ -65,6 +65,16 @@ CONN_FIELDS: dict[str, Any] = {
         "oEmbed endpoint for embed codes.",
         {"type": ["string", "null"], "default": "https://fast.wistia.com/oembed"},
     ),
+    "api_version": _field(
+        "API version",
+        "v1 (Wistia's frozen Data API) or a modern release YYYY-MM (2026-01, 2026-03, 2026-05, 2026-07): "
+        "every request then goes to /modern, pinned to that release.",
+        {
+            "type": ["string", "null"],
+            "default": "v1",
+            "enum": ["v1", "2026-01", "2026-03", "2026-05", "2026-07"],
+        },
+    ),
     "method_override": _field(
         "Method override",
         "Send PUT/DELETE as POST with _method=put|delete (for GET/POST-only proxies).",
@@ -99,6 +109,8 @@ _OPERATOR_MODULES = [
         "jobs",
         "library",
         "exports",
+        "export_analytics",
+        "modern",
     )
 ]
 

@@ -96,11 +96,35 @@ def build_env(conn: dict[str, Any], watched_project: str) -> dict[str, str]:
             "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
             "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": f"sqlite:///{DEMO_HOME}/airflow.db",
             "AIRFLOW_CONN_WISTIA_DEFAULT": json.dumps(conn),
+            # The same account on the modern track, pinned (the analytics example uses it).
+            "AIRFLOW_CONN_WISTIA_MODERN": json.dumps(
+                {**conn, "extra": {**conn.get("extra", {}), "api_version": "2026-03"}}
+            ),
             "AIRFLOW_VAR_WISTIA_STATS_DIR": str(DEMO_HOME / "stats"),
             "WISTIA_WATCHED_PROJECT_ID": watched_project,
         }
     )
     return env
+
+
+_COLLECTIONS = frozenset(
+    [
+        "projects",
+        "folders",
+        "medias",
+        "sharings",
+        "subfolders",
+        "channels",
+        "channel_episodes",
+        "webinars",
+        "captions",
+        "localizations",
+        "background_job_status",
+        "tags",
+        "visitors",
+        "events",
+    ]
+)
 
 
 def api_calls(base_url: str, since_count: int) -> str:
@@ -114,7 +138,8 @@ def api_calls(base_url: str, since_count: int) -> str:
     counts: dict[str, int] = {}
     for call in calls:
         parts = [p for p in call["path"].removesuffix(".json").split("/") if p]
-        shape = "/".join("<id>" if i % 2 == 0 and i > 1 else p for i, p in enumerate(parts))
+        # A segment after a collection name is an id, on /v1 and /modern alike.
+        shape = "/".join("<id>" if i > 1 and parts[i - 1] in _COLLECTIONS else p for i, p in enumerate(parts))
         key = f"{call['method']} /{shape}" if shape else f"{call['method']} / (upload)"
         counts[key] = counts.get(key, 0) + 1
     listed = ", ".join(f"{n} x {key}" for key, n in sorted(counts.items(), key=lambda kv: -kv[1]))
@@ -218,6 +243,7 @@ def main() -> int:
 DEMO_RUNS: list[tuple[str, dict[str, Any]]] = [
     ("wistia_media_workflow", {"reviewer_email": "reviewer@demo.test"}),
     ("wistia_nightly_stats_export", {}),
+    ("wistia_nightly_analytics_export", {}),
     ("wistia_stats_summary", {}),
     (
         "wistia_event_driven_project_setup",

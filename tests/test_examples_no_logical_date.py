@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import TESTS_DIR, task_states, xcom
+from conftest import TESTS_DIR, conn_json, task_states, xcom
 from test_examples import demo_account  # noqa: F401  (fixture: the demo account and the wistia_api pool)
 
 from airflow_provider_wistia.emulator import WistiaEmulator
@@ -46,6 +46,8 @@ def test_every_example_dag_runs_without_a_logical_date(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setenv("AIRFLOW_VAR_WISTIA_STATS_DIR", str(tmp_path))
+    # The modern-track example's connection: the same account, pinned to a modern release.
+    monkeypatch.setenv("AIRFLOW_CONN_WISTIA_MODERN", conn_json(demo_account.base_url, api_version="2026-03"))
     dags = example_dags()
     assert len(dags) >= 5, [dag.dag_id for dag in dags]
     for task in (task for dag in dags for task in dag.tasks):

@@ -17,6 +17,7 @@ from .common import BadRequestError, NotFoundError, RecordedRequest
 from .faults import DEFAULT_RANDOM_KINDS, FaultInjector, RateLimiter
 from .jobs import check_job_lifecycle
 from .models import media_type_for
+from .modern import ModernTrack
 from .seed import seed_demo, seed_demo_extras, seed_medias
 from .state import Store
 from .webhooks import WebhookSender
@@ -46,6 +47,7 @@ class WistiaEmulator:
         self.store = Store(account_name, polls_per_step)
         self.store.newer_media_fields = newer_media_fields
         self.api = DataApi(self.store)
+        self.modern = ModernTrack(self.api)  # /modern: every release, on the same account state
         self.jobs = self.api.jobs  # background jobs: get(), script(), finish_all(), lifecycle
         self.catalog = self.api.catalog  # tags, subfolders, channels (create_channel), domains, tokens
         self.content = self.api.content  # captions, customizations, localizations, charges

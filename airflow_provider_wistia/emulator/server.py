@@ -39,6 +39,7 @@ from .common import (
     redact_target,
 )
 from .faults import Fault
+from .modern import VERSION_HEADER
 from .multipart import BodyReader, FilePart, parse_multipart
 from .xmlfmt import to_xml
 
@@ -245,6 +246,8 @@ class RequestHandler(BaseHTTPRequestHandler):
                 return error_response(exc), fmt
         if path == "/":
             return self._upload(emu, query, reader), "json"
+        if path == "/modern" or path.startswith("/modern/"):
+            return self._api(emu, path, query, reader, modern=True)
         if path != "/v1" and not path.startswith("/v1/"):
             reader.drain()
             return Response(404, {"error": f"No route matches {self.command} {path}"}), "json"
@@ -337,11 +340,21 @@ class RequestHandler(BaseHTTPRequestHandler):
             return resp
         return Response(fault.status or 500, {"error": "Internal server error"})
 
-    def _api(self, emu: WistiaEmulator, path: str, query: str, reader: BodyReader) -> tuple[Response, str]:
-        rel = path[len("/v1/") :].strip("/") if path != "/v1" else ""
+    def _api(
+        self, emu: WistiaEmulator, path: str, query: str, reader: BodyReader, *, modern: bool = False
+    ) -> tuple[Response, str]:
+        root = "/modern" if modern else "/v1"
+        rel = path[len(root) + 1 :].strip("/") if path != root else ""
         fmt = "json"
+        api: Any = emu.api
         head, _, last = rel.rpartition("/")
-        if "." in last:
+        if modern:  # no format extensions; the release comes from X-Wistia-Api-Version
+            try:
+                api = emu.modern.release(self.headers.get(VERSION_HEADER))
+            except ApiError as exc:
+                reader.drain()
+                return error_response(exc), fmt
+        elif "." in last:
             last, _, ext = last.rpartition(".")  # "example.com.json": the domain, then the format
             rel = f"{head}/{last}" if head else last
             fmt = ext.lower()
@@ -351,7 +364,7 @@ class RequestHandler(BaseHTTPRequestHandler):
             params.merge_under(qparams)
         except ApiError as exc:
             parse_error, params = exc, Params.from_query(query)
-        if not emu.api.accepts_format(rel, fmt):
+        if not api.accepts_format(rel, fmt):
             return Response(406, {"error": f"Unsupported format '{fmt}'."}), "json"
         token = header_token(self.headers.get("Authorization"))
         if token is None or token not in emu.tokens:
@@ -367,7 +380,7 @@ class RequestHandler(BaseHTTPRequestHandler):
             return early, fmt
         if parse_error is not None:
             return self._after(fault, error_response(parse_error)), fmt
-        resolved = emu.api.resolve(rel)
+        resolved = api.resolve(rel)
         if resolved is None:
             resp = Response(404, {"error": f"No route matches {method} {path}"}, xml_root="hash")
         elif method not in resolved[0] and not (method == "HEAD" and "GET" in resolved[0]):

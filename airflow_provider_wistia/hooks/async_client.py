@@ -25,12 +25,10 @@ import httpx
 from tenacity import AsyncRetrying
 
 from airflow_provider_wistia import __version__
-from airflow_provider_wistia.hooks.encoding import encode_fields
 from airflow_provider_wistia.hooks.policy import (
     TransportFault,
     acall_with_retries,
     auth_header_value,
-    endpoint_path,
     exception_chain,
     read_answer,
     retrying_options,
@@ -38,6 +36,7 @@ from airflow_provider_wistia.hooks.policy import (
     transport_failure,
 )
 from airflow_provider_wistia.hooks.settings import WistiaSettings
+from airflow_provider_wistia.hooks.tracks import Track
 from airflow_provider_wistia.ratelimit import SlidingWindowRateLimiter, shared_limiter
 
 USER_AGENT = f"airflow-provider-wistia/{__version__} (+httpx/{httpx.__version__})"
@@ -109,22 +108,24 @@ class WistiaAsyncClient:
     ) -> Any:
         """Call an endpoint (path relative to ``/v1``) with the hook's retry policy; return the body.
 
-        List values in ``params`` are sent as ``name[]=v`` (the hook's encoding).
+        List values in ``params`` are sent as ``name[]=v`` (the hook's encoding). On a modern
+        connection the call is mapped onto ``/modern`` and pinned, as the hook's (:mod:`.tracks`).
         """
         settings, client, limiter = await self._setup()
         method = method.upper()
-        display = endpoint_path(path, response_format)
+        prepared = Track(settings.api_version).prepare(
+            method, path, params=params, response_format=response_format
+        )
+        display, query = prepared.display, prepared.params
         url = settings.base_url + display
-        query = encode_fields(params, where="params")
+        headers = {"Authorization": self._auth, **prepared.headers}
 
         async def attempt(resent_after_possible_apply: bool) -> Any:
             slot = await limiter.aacquire()
             reading_body = False
             try:
                 self.requests_sent += 1
-                request = client.build_request(
-                    method, url, params=query, headers={"Authorization": self._auth}
-                )
+                request = client.build_request(method, url, params=query, headers=headers)
                 # Streamed, so a body cut short is told apart from a connection lost before the answer.
                 response = await client.send(request, stream=True)
                 reading_body = True

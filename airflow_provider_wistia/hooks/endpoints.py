@@ -12,11 +12,14 @@ from typing import Any
 
 from airflow_provider_wistia.exceptions import WistiaConfigError
 from airflow_provider_wistia.hooks.encoding import json_fields
+from airflow_provider_wistia.hooks.endpoints_analytics import WistiaAnalyticsMixin
 from airflow_provider_wistia.hooks.endpoints_base import with_extra_fields
 from airflow_provider_wistia.hooks.endpoints_captions import WistiaMediaContentMixin
 from airflow_provider_wistia.hooks.endpoints_catalog import WistiaCatalogMixin
+from airflow_provider_wistia.hooks.endpoints_folders import WistiaFoldersMixin
 from airflow_provider_wistia.hooks.endpoints_live import WistiaLiveStreamMixin
 from airflow_provider_wistia.hooks.endpoints_media_jobs import WistiaMediaJobsMixin
+from airflow_provider_wistia.hooks.endpoints_modern import WistiaModernMixin
 from airflow_provider_wistia.hooks.endpoints_stats import WistiaStatsApiMixin
 from airflow_provider_wistia.hooks.paging import WistiaPagingMixin
 from airflow_provider_wistia.validation import require_id, require_sharing_id, require_text
@@ -32,11 +35,15 @@ class WistiaDataApiMixin(
     WistiaCatalogMixin,
     WistiaStatsApiMixin,
     WistiaLiveStreamMixin,
+    WistiaFoldersMixin,
+    WistiaAnalyticsMixin,
+    WistiaModernMixin,
 ):
     """One method per Data API endpoint; every result is the API's JSON, unknown fields kept.
 
     Paging comes from :class:`WistiaPagingMixin`; the newer endpoint groups (background jobs,
-    captions, customizations, tags...) from the mixins in the ``endpoints_*`` modules.
+    captions, customizations, tags, folders, the modern-only analytics, webinars...) from the
+    mixins in the ``endpoints_*`` modules.
     """
 
     # ------------------------------------------------------------------ projects

@@ -17,6 +17,7 @@ from airflow_provider_wistia.validation import require_text
 
 if TYPE_CHECKING:
     from airflow_provider_wistia.hooks.settings import WistiaSettings
+    from airflow_provider_wistia.hooks.tracks import Track
 
 _LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 
@@ -28,6 +29,9 @@ class EndpointMixin:
 
         @property
         def settings(self) -> WistiaSettings: ...
+
+        @property
+        def track(self) -> Track: ...
 
         def request(
             self,

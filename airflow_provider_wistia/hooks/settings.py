@@ -38,11 +38,13 @@ class WistiaSettings:
     max_retries: int = 5
     retry_backoff: float = 1.0
     method_override: bool = False
+    api_version: str = "v1"
 
     def __repr__(self) -> str:  # never show the token, even in a debugger or a log line
         return (
             f"WistiaSettings(conn_id={self.conn_id!r}, base_url={self.base_url!r}, "
-            f"auth_type={self.auth_type!r}, rate_limit_per_minute={self.rate_limit_per_minute})"
+            f"auth_type={self.auth_type!r}, rate_limit_per_minute={self.rate_limit_per_minute}, "
+            f"api_version={self.api_version!r})"
         )
 
 
@@ -103,6 +105,8 @@ def settings_from_connection(
     conn_id: str, *, host: str | None, port: int | None, password: str | None, extra: dict[str, Any]
 ) -> WistiaSettings:
     """Build settings from the parts of an Airflow connection, refusing anything unsafe or unknown."""
+    from airflow_provider_wistia.hooks.tracks import parse_api_version  # tracks imports policy, policy us
+
     token = (password or "").strip()
     if not token:
         raise WistiaConfigError(
@@ -113,8 +117,9 @@ def settings_from_connection(
     if port and "://" in base and urlsplit(base).port is None:
         base = f"{base.rstrip('/')}:{port}"
     base_url = normalize_url("host", base, conn_id)
-    if base_url.endswith("/v1"):
-        base_url = base_url[: -len("/v1")]
+    for track_root in ("/v1", "/modern"):  # the track comes from api_version, not from the host
+        if base_url.endswith(track_root):
+            base_url = base_url[: -len(track_root)]
     auth_type = str(extra.get("auth_type") or "bearer").strip().lower()
     if auth_type not in AUTH_TYPES:
         raise WistiaConfigError(
@@ -141,6 +146,7 @@ def settings_from_connection(
             "retry_backoff", extra.get("retry_backoff", 1.0), conn_id, integer=False, minimum=0
         ),
         method_override=_as_bool("method_override", extra.get("method_override", False), conn_id),
+        api_version=parse_api_version(extra.get("api_version"), conn_id),
     )
 
 

@@ -24,7 +24,7 @@ from tenacity import Retrying
 
 from airflow_provider_wistia import __version__
 from airflow_provider_wistia.exceptions import WistiaConfigError, WistiaServerError
-from airflow_provider_wistia.hooks.encoding import check_json_body, encode_fields
+from airflow_provider_wistia.hooks.encoding import encode_fields
 from airflow_provider_wistia.hooks.endpoints import WistiaDataApiMixin
 from airflow_provider_wistia.hooks.endpoints_base import with_extra_fields
 from airflow_provider_wistia.hooks.multipart import StreamingMultipart
@@ -32,7 +32,6 @@ from airflow_provider_wistia.hooks.policy import (
     TransportFault,
     auth_header_value,
     call_with_retries,
-    endpoint_path,
     exception_chain,
     read_answer,
     retrying_options,
@@ -40,6 +39,7 @@ from airflow_provider_wistia.hooks.policy import (
     transport_failure,
 )
 from airflow_provider_wistia.hooks.settings import WistiaSettings, settings_from_connection
+from airflow_provider_wistia.hooks.tracks import Track
 from airflow_provider_wistia.ratelimit import SlidingWindowRateLimiter, shared_limiter
 from airflow_provider_wistia.validation import (
     require_id,
@@ -158,6 +158,11 @@ class WistiaHook(WistiaDataApiMixin, BaseHook):
                     self._settings = settings
         return self._settings
 
+    @property
+    def track(self) -> Track:
+        """The connection's API track (v1 or a pinned modern release): maps every call onto the wire."""
+        return Track(self.settings.api_version)
+
     def get_conn(self) -> requests.Session:
         """The hook's keep-alive session, created once."""
         if self._session is None:
@@ -208,32 +213,21 @@ class WistiaHook(WistiaDataApiMixin, BaseHook):
         (``data``) or a JSON body (``json``, needed for nested objects such as customizations).
         List values are sent as ``name[]=v``; a nested dict in ``params``/``data`` is a
         :class:`WistiaConfigError`. An empty 200 body (Wistia sends them, e.g. captions) is ``None``.
+        On a modern connection (extra ``api_version``) the same call goes to ``/modern``, pinned, with
+        a JSON body and modern names (:class:`~.tracks.Track`).
         """
-        display = endpoint_path(path, response_format)
-        url = self.settings.base_url + display
-        method = method.upper()
-        if json is not None:
-            check_json_body(json)
-            if method in ("GET", "HEAD"):
-                raise WistiaConfigError(f"json= cannot be sent with {method}; use params= instead.")
-            if data:
-                raise WistiaConfigError("Pass either data= (form body) or json= (JSON body), not both.")
-        if method == "GET":
-            return self._call(
-                method,
-                url,
-                display,
-                params=encode_fields({**(params or {}), **(data or {})}, where="params"),
-                response_format=response_format,
-            )
+        prepared = self.track.prepare(
+            method.upper(), path, params=params, data=data, json=json, response_format=response_format
+        )
         return self._call(
-            method,
-            url,
-            display,
-            params=encode_fields(params, where="params"),
-            data=encode_fields(data, where="data"),
-            json=json,
+            method.upper(),
+            self.settings.base_url + prepared.display,
+            prepared.display,
+            params=prepared.params,
+            data=prepared.data or None,
+            json=prepared.json,
             response_format=response_format,
+            headers=prepared.headers,
         )
 
     def _call(
@@ -249,6 +243,7 @@ class WistiaHook(WistiaDataApiMixin, BaseHook):
         response_format: str = "json",
         authenticated: bool = True,
         read_timeout: float | None = None,
+        headers: dict[str, str] | None = None,
     ) -> Any:
         """Send one logical request with rate limiting and retries; return the decoded body.
 
@@ -276,6 +271,7 @@ class WistiaHook(WistiaDataApiMixin, BaseHook):
                 response_format=response_format,
                 authenticated=authenticated,
                 read_timeout=read_timeout,
+                headers=headers,
             )
 
         return call_with_retries(attempt, Retrying(**retrying_options(settings)))
@@ -295,12 +291,13 @@ class WistiaHook(WistiaDataApiMixin, BaseHook):
         authenticated: bool,
         json: Any = None,
         read_timeout: float | None = None,
+        headers: dict[str, str] | None = None,
     ) -> Any:
         session = self.get_conn()
         limiter = self.rate_limiter
         settings = self.settings
         payload: Any = data
-        headers: dict[str, str] = {}
+        headers = dict(headers or {})
         if body is not None:
             stream = body()
             payload, headers = stream, {"Content-Type": stream.content_type}

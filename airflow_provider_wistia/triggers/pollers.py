@@ -34,6 +34,7 @@ from typing import Any, ClassVar, TypeVar
 
 from airflow_provider_wistia.exceptions import WistiaError, WistiaNotFoundError
 from airflow_provider_wistia.hooks.async_client import WistiaAsyncClient, shared_client
+from airflow_provider_wistia.hooks.tracks import container_hashed_id
 from airflow_provider_wistia.triggers.conditions import TRANSIENT_ERRORS, backoff_delay, media_created
 from airflow_provider_wistia.triggers.cursor import CURSOR_LOOKBACK
 
@@ -263,7 +264,7 @@ class NewMediaPoller(_SharedPoller):
         newest = next((c for c in map(media_created, listing) if c is not None), None)
         by_project: dict[str | None, list[dict[str, Any]]] = {}
         for media in listing:
-            by_project.setdefault(media_project_id(media), []).append(media)
+            by_project.setdefault(container_hashed_id(media), []).append(media)
         for watcher in joined:
             watcher.queue.put_nowait(watcher.on_listing(by_project.get(watcher.project_id, []), newest))
 
@@ -318,12 +319,3 @@ async def list_newest_first(
         cursor = items[-1].get("cursor")
         # A server without cursors is paged by number (a repeat is harmless: ids are de-duplicated).
         position = {"cursor[after]": cursor} if cursor else {"page": page}
-
-
-def media_project_id(media: dict[str, Any]) -> str | None:
-    """The hashed id of a media's project (Wistia spells it ``hashed_id`` or ``hashedId``)."""
-    project = media.get("project")
-    if not isinstance(project, dict):
-        return None
-    value = project.get("hashed_id") or project.get("hashedId")
-    return value if isinstance(value, str) else None
