@@ -83,12 +83,15 @@ def test_move_splits_by_100_and_reports_unknown_ids(hook: WistiaHook, jobs_emula
     assert emu.get_project(source)["mediaCount"] == 0 and emu.get_project(target)["mediaCount"] == 205
     assert {m["subfolder"]["hashed_id"] for m in emu.list_medias(target)} == {subfolder}
 
+    moves_before = len([r for r in emu.requests if r.path.startswith("/v1/medias/move")])
     with pytest.raises(WistiaPartialError) as caught:
         hook.move_medias([ids[0], "nosuchmed2"], source, strict=True)
     assert caught.value.partial_errors == [{"media_id": "nosuchmed2", "error": "Media not found"}]
-    wait_job(hook, caught.value.responses[0]["background_job_status"]["id"])  # the known id still moves
-    assert emu.get_media(ids[0])["project"]["hashed_id"] == source
-    assert emu.get_media(ids[0])["subfolder"] is None
+    # Issue 18: strict checks every id first, so the known one is not moved either.
+    assert caught.value.responses == []
+    assert len([r for r in emu.requests if r.path.startswith("/v1/medias/move")]) == moves_before
+    emu.jobs.finish_all()
+    assert emu.get_media(ids[0])["project"]["hashed_id"] == target
 
 
 def test_move_throttle_is_respected_by_the_hook(
