@@ -1,12 +1,10 @@
-"""Issue 18: what an upload or a background job's task keeps across tries, and when it ends.
-
-``wistia_test_record_upload_<store|variable>``: an upload waiting for ``ready`` in the worker,
-one immediate retry; ``conf``: ``file_path``, ``project_id``. ``_variable`` runs without a task
-state store, as on Airflow < 3.3 (the record is then a Variable).
+"""Issue 18: what a background job's task keeps across tries, and when it ends (the upload's
+DAGs are ``wistia_test_live_upload_<worker|variable>`` in :mod:`wistia_test_live_account`).
 
 ``wistia_test_record_trim_<worker|deferred|variable>`` and ``wistia_test_record_move_<...>``: a
 trim of ``conf["media_id"]`` and a move of ``conf["media_ids"]`` into ``conf["project_id"]``, one
-immediate retry, waiting up to ``conf``-independent 30 s (``_timeout``: 1 s).
+immediate retry, waiting up to 30 s (``_timeout``: 1 s). ``_variable`` runs in the worker
+without a task state store, as on Airflow < 3.3 (the record is then a Variable).
 """
 
 from __future__ import annotations
@@ -17,11 +15,7 @@ from typing import Any
 import pendulum
 from airflow.sdk import DAG
 
-from airflow_provider_wistia.operators import (
-    WistiaMoveMediasOperator,
-    WistiaTrimMediaOperator,
-    WistiaUploadMediaOperator,
-)
+from airflow_provider_wistia.operators import WistiaMoveMediasOperator, WistiaTrimMediaOperator
 
 START = pendulum.datetime(2026, 1, 1, tz="UTC")
 ONE_RETRY: dict[str, Any] = {"retries": 1, "retry_delay": timedelta(0)}
@@ -35,19 +29,6 @@ def _dag(dag_id: str) -> DAG:
     DAGS[dag_id] = DAG(dag_id=dag_id, schedule=None, start_date=START, catchup=False)
     return DAGS[dag_id]
 
-
-for mode in ("store", "variable"):
-    with _dag(f"wistia_test_record_upload_{mode}"):
-        WistiaUploadMediaOperator(
-            task_id="upload",
-            file_path="{{ dag_run.conf['file_path'] }}",
-            project_id="{{ dag_run.conf['project_id'] }}",
-            wait_for_ready=True,
-            poll_interval=0.05,
-            ready_timeout=30,
-            **ONE_RETRY,
-            **(WITHOUT_STATE_STORE if mode == "variable" else {}),
-        )
 
 for mode in ("worker", "deferred", "variable"):
     for suffix, timeout in (("", 30.0), ("_timeout", 1.0)):
