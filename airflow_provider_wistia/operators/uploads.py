@@ -107,26 +107,25 @@ class WistiaUploadMediaOperator(WistiaResumableOperator, WistiaLinkedOperator):
         self.ready_timeout = ready_timeout
         self.extra_fields = extra_fields
 
-    def prepare(self, context: Any) -> None:
-        """Before any request: exactly one of file_path or url, and usable extra_fields."""
-        self.source = blank_to_none(self.file_path), blank_to_none(self.url)
-        if (self.source[0] is None) == (self.source[1] is None):
+    def call(self, hook: WistiaHook) -> Any:
+        """Upload (exactly one of file_path or url, checked before any request); the new media.
+
+        A retry of the task instance does not get here while the media an earlier try
+        uploaded can still become ready (:meth:`resume`)."""
+        file_path, url = blank_to_none(self.file_path), blank_to_none(self.url)
+        if (file_path is None) == (url is None):
             raise WistiaConfigError(
                 "WistiaUploadMediaOperator needs exactly one of file_path or url; "
                 f"got file_path={self.file_path!r}, url={self.url!r}."
             )
-        self.extra = extra_fields_for(self.hook.upload_media, self.extra_fields, ("file", "wait_for_ready"))
-
-    def call(self, hook: WistiaHook) -> Any:
-        """Upload (streamed file, or an import from a URL); the new media."""
-        file_path, url = self.source
+        extra = extra_fields_for(hook.upload_media, self.extra_fields, ("file", "wait_for_ready"))
         media = hook.upload_media(
             file_path=file_path,
             url=url,
             project_id=self.project_id,
             name=blank_to_none(self.name),
             description=self.description,
-            **self.extra,
+            **extra,
         )
         self.log.info("Uploaded media %s (status %s).", hashed_id_of(media), media.get("status"))
         return media
