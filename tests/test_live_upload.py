@@ -255,3 +255,17 @@ def test_a_record_is_kept_only_while_a_retry_follows(
     assert task_states(dr) == {"upload": "success"} and _uploads(emulator) == [200]
     assert len(seen) == 1 and len(seen[0]) == 1  # the record while try 1 failed
     assert records(dag_id) == []
+
+
+@pytest.mark.parametrize("mode", ["store", "variable"])
+def test_a_record_is_removed_when_no_retry_is_left(
+    run_dag, emulator: WistiaEmulator, upload_conf: dict[str, str], mode: str
+) -> None:
+    """A 403 fails try 1 (a retry follows: the record stays) and another fails try 2, the
+    last one: the record is removed although the error itself is one Airflow retries."""
+    emulator.add_fault("status", method="GET", path=MEDIA_GET, status=403, times=2)
+    dag_id = UPLOADS[mode]
+    dr = run_dag(dags.UPLOAD_DAGS[dag_id], upload_conf)
+    assert task_states(dr) == {"upload": "failed"} and _tries(dr) == 2
+    assert _uploads(emulator) == [200] and _media_reads(emulator) == [403, 403]  # try 2 resumed it
+    assert records(dag_id) == []
