@@ -83,12 +83,15 @@ def test_move_splits_by_100_and_reports_unknown_ids(hook: WistiaHook, jobs_emula
     assert emu.get_project(source)["mediaCount"] == 0 and emu.get_project(target)["mediaCount"] == 205
     assert {m["subfolder"]["hashed_id"] for m in emu.list_medias(target)} == {subfolder}
 
+    moves_before = len([r for r in emu.requests if r.path.startswith("/v1/medias/move")])
     with pytest.raises(WistiaPartialError) as caught:
         hook.move_medias([ids[0], "nosuchmed2"], source, strict=True)
     assert caught.value.partial_errors == [{"media_id": "nosuchmed2", "error": "Media not found"}]
-    wait_job(hook, caught.value.responses[0]["background_job_status"]["id"])  # the known id still moves
-    assert emu.get_media(ids[0])["project"]["hashed_id"] == source
-    assert emu.get_media(ids[0])["subfolder"] is None
+    # Issue 18: strict checks every id first, so the known one is not moved either.
+    assert caught.value.responses == []
+    assert len([r for r in emu.requests if r.path.startswith("/v1/medias/move")]) == moves_before
+    emu.jobs.finish_all()
+    assert emu.get_media(ids[0])["project"]["hashed_id"] == target
 
 
 def test_move_throttle_is_respected_by_the_hook(
@@ -172,3 +175,96 @@ def test_job_arguments_are_checked_before_any_request(hook: WistiaHook, emulator
     assert emulator.request_count == before
     with pytest.raises(WistiaNotFoundError):
         hook.get_background_job(999_999)
+
+
+def _moved(emu: WistiaEmulator, hook: WistiaHook, ids: list[str], target: str) -> tuple[list[str], list[str]]:
+    """Move ``ids`` into ``target`` (strict=False) and let the jobs finish: (medias now in
+    target, ids in partial_errors), both sorted."""
+    answers = hook.move_medias(ids, target)
+    emu.jobs.finish_all()
+    partial = sorted(error["media_id"] for answer in answers for error in answer.get("partial_errors", []))
+    assert all(
+        error["error"] == "Media not found"
+        for answer in answers
+        for error in answer.get("partial_errors", [])
+    )
+    return sorted(m["hashed_id"] for m in emu.list_medias(target)), partial
+
+
+def test_a_move_has_the_same_outcome_whatever_the_order_of_the_ids(
+    hook: WistiaHook, jobs_emulator: WistiaEmulator
+) -> None:
+    """Issue 18: 100 known and 50 unknown ids. Known first, the second request holds only
+    unknown ids (Wistia answers 404); unknown first, the first is a 207. Both orders move
+    the 100 and report the 50."""
+    emu = jobs_emulator
+    known = emu.seed_medias(100)
+    unknown = [f"unknown{n:03d}" for n in range(50)]
+    first, second = emu.create_project("First")["hashedId"], emu.create_project("Second")["hashedId"]
+
+    known_first = _moved(emu, hook, [*known, *unknown], first)
+    unknown_first = _moved(emu, hook, [*unknown, *known], second)
+    assert known_first == (sorted(known), sorted(unknown))
+    # Same medias moved (now from First to Second), same partial errors.
+    assert unknown_first == known_first and emu.list_medias(first) == []
+    moves = [r.status for r in emu.requests if r.path == "/v1/medias/move.json"]
+    assert moves == [200, 404, 207, 200]  # the 404'd request moved nothing and is not resent
+
+
+def test_archive_sends_the_known_ids_of_a_refused_request(
+    hook: WistiaHook, jobs_emulator: WistiaEmulator
+) -> None:
+    """Archive refuses a request with any unknown id (404): the ids are looked up, the
+    unknown ones reported and the known ones archived, whatever their order."""
+    emu = jobs_emulator
+    known = emu.seed_medias(120)
+    unknown = [f"unknown{n:03d}" for n in range(30)]
+    ids = [media_id for pair in zip(known[:30], unknown, strict=True) for media_id in pair] + known[
+        30:
+    ]  # interleaved
+    answers = hook.archive_medias(ids)
+    emu.jobs.finish_all()
+    partial = [error["media_id"] for answer in answers for error in answer.get("partial_errors", [])]
+    assert sorted(partial) == sorted(unknown)
+    assert all(emu.get_media(media_id)["archived"] for media_id in known)
+    archives = [r.status for r in emu.requests if r.path == "/v1/medias/archive.json"]
+    assert archives == [404, 200, 200]  # the refused first 100, its 70 known ones, the last 50
+    lookups = [r for r in emu.requests if r.path == "/v1/medias.json"]
+    assert len(lookups) == 1 and lookups[0].status == 200
+
+
+def test_strict_checks_every_id_before_sending_anything(
+    hook: WistiaHook, jobs_emulator: WistiaEmulator
+) -> None:
+    """strict=True with one unknown id among 150: two lookups of 100 and 50 ids, no move,
+    nothing moved; the error names the unknown id."""
+    emu = jobs_emulator
+    source, target = emu.create_project("Source")["hashedId"], emu.create_project("Target")["hashedId"]
+    ids = [*emu.seed_medias(149, project_id=source), "unknown000"]
+    with pytest.raises(WistiaPartialError, match="unknown: unknown000") as caught:
+        hook.move_medias(ids, target, strict=True)
+    assert caught.value.partial_errors == [{"media_id": "unknown000", "error": "Media not found"}]
+    assert [r.path for r in emu.requests] == ["/v1/medias.json", "/v1/medias.json"]
+    assert emu.get_project(source)["mediaCount"] == 149 and emu.get_project(target)["mediaCount"] == 0
+
+    for call in (
+        lambda: hook.archive_medias(ids, strict=True),
+        lambda: hook.restore_medias(ids, target, strict=True),
+    ):
+        with pytest.raises(WistiaPartialError, match="nothing was sent"):
+            call()
+    assert not [r for r in emu.requests if r.method == "PUT"]
+    answers = hook.move_medias(ids[:149], target, strict=True)  # all known: sent
+    assert [r.status for r in emu.requests if r.method == "PUT"] == [200, 200] and len(answers) == 2
+
+
+def test_a_404_about_the_project_is_raised_not_reported_as_unknown_ids(
+    hook: WistiaHook, jobs_emulator: WistiaEmulator
+) -> None:
+    """A 404 while every id exists names something else (the project): it is raised."""
+    emu = jobs_emulator
+    ids = emu.seed_medias(3)
+    with pytest.raises(WistiaNotFoundError, match="Project"):
+        hook.move_medias(ids, "nosuchproj")
+    with pytest.raises(WistiaNotFoundError, match="Project"):
+        hook.restore_medias(ids, "nosuchproj")

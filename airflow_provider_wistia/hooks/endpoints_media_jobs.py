@@ -14,7 +14,12 @@ import time
 from collections.abc import Iterable
 from typing import Any
 
-from airflow_provider_wistia.exceptions import WistiaConfigError, WistiaPartialError
+from airflow_provider_wistia.exceptions import (
+    WistiaConfigError,
+    WistiaNotFoundError,
+    WistiaPartialError,
+    WistiaServerError,
+)
 from airflow_provider_wistia.hooks.endpoints_base import (
     EndpointMixin,
     require_language,
@@ -35,6 +40,11 @@ def reset_move_limiters() -> None:
     """Forget every process-wide move window (tests do this between emulator resets)."""
     with _move_limiters_lock:
         _move_limiters.clear()
+
+
+def media_not_found(media_id: str) -> dict[str, Any]:
+    """A ``partial_errors`` entry for an unknown id, as Wistia words it in a 207 answer."""
+    return {"media_id": media_id, "error": "Media not found"}
 
 
 def media_id_list(field: str, media_ids: Any) -> list[str]:
@@ -67,29 +77,23 @@ class WistiaMediaJobsMixin(EndpointMixin):
     def _bulk(
         self, action: str, media_ids: list[str], extra: dict[str, Any], strict: bool
     ) -> list[dict[str, Any]]:
-        """Send ``PUT /medias/<action>`` per 100 ids; collect answers and any 207 partial errors."""
+        """Send ``PUT /medias/<action>`` per 100 ids; collect answers and any partial errors.
+
+        The outcome does not depend on the order of the ids: every unknown id ends in a
+        ``partial_errors`` entry and every known one is sent (:meth:`_bulk_batch`). With
+        ``strict`` every id is checked first and nothing is sent if one is unknown.
+        """
+        if strict and (unknown := self.unknown_media_ids(media_ids)):
+            raise WistiaPartialError(
+                f"Wistia {action}: {len(unknown)} of the medias do not exist, so nothing was sent; "
+                f"unknown: {', '.join(unknown)}",
+                partial_errors=[media_not_found(media_id) for media_id in unknown],
+                responses=[],
+            )
         answers: list[dict[str, Any]] = []
         partial: list[dict[str, Any]] = []
         for start in range(0, len(media_ids), BULK_MAX_IDS):
-            body = {"hashed_ids": media_ids[start : start + BULK_MAX_IDS], **extra}
-            if action == "move":
-                limiter = self._move_limiter()
-                started = time.monotonic()
-                slot = limiter.acquire()
-                if (waited := time.monotonic() - started) >= 1.0:
-                    log.info(
-                        "Waited %.0f s for Wistia's own move limit (%d requests in %.0f s)",
-                        waited,
-                        self.MOVE_REQUESTS_PER_WINDOW,
-                        self.MOVE_WINDOW_SECONDS,
-                    )
-                try:
-                    answer = self.request("PUT", "medias/move", json=body)
-                finally:
-                    limiter.release(slot)
-            else:
-                answer = self.request("PUT", f"medias/{action}", json=body)
-            answer = answer if isinstance(answer, dict) else {}
+            answer = self._bulk_batch(action, media_ids[start : start + BULK_MAX_IDS], extra)
             answers.append(answer)
             partial.extend(answer.get("partial_errors") or [])
         if partial and strict:
@@ -101,12 +105,72 @@ class WistiaMediaJobsMixin(EndpointMixin):
             )
         return answers
 
+    def _bulk_batch(self, action: str, batch: list[str], extra: dict[str, Any]) -> dict[str, Any]:
+        """One request of up to 100 ids; a 404 for unknown ids becomes partial errors.
+
+        Wistia answers 404 when it knows none of a move's ids (207 names the unknown ones when
+        it knows some), and refuses an archive or restore with any unknown id. Then the ids
+        are looked up: the unknown ones become ``partial_errors`` and the known ones are sent
+        on their own (nothing was applied by the refused request). A 404 while every id
+        exists is about something else (the project, the subfolder) and is raised.
+        """
+        try:
+            return self._send_bulk(action, {"hashed_ids": batch, **extra})
+        except WistiaNotFoundError:
+            unknown = self.unknown_media_ids(batch)
+            if not unknown:
+                raise
+        known = [media_id for media_id in batch if media_id not in unknown]
+        answer = self._send_bulk(action, {"hashed_ids": known, **extra}) if known else {}
+        errors = [*(answer.get("partial_errors") or []), *(media_not_found(media_id) for media_id in unknown)]
+        return {**answer, "partial_errors": errors}
+
+    def _send_bulk(self, action: str, body: dict[str, Any]) -> dict[str, Any]:
+        """``PUT /medias/<action>``; a move waits for Wistia's own move limit first."""
+        if action != "move":
+            answer = self.request("PUT", f"medias/{action}", json=body)
+            return answer if isinstance(answer, dict) else {}
+        limiter = self._move_limiter()
+        started = time.monotonic()
+        slot = limiter.acquire()
+        if (waited := time.monotonic() - started) >= 1.0:
+            log.info(
+                "Waited %.0f s for Wistia's own move limit (%d requests in %.0f s)",
+                waited,
+                self.MOVE_REQUESTS_PER_WINDOW,
+                self.MOVE_WINDOW_SECONDS,
+            )
+        try:
+            answer = self.request("PUT", "medias/move", json=body)
+        finally:
+            limiter.release(slot)
+        return answer if isinstance(answer, dict) else {}
+
+    def unknown_media_ids(self, media_ids: list[str]) -> list[str]:
+        """The ids of ``media_ids`` that name no media of the account (archived ones count as
+        known), in order: one ``GET /medias?hashed_ids[]=`` per 100 ids."""
+        known: set[str] = set()
+        for start in range(0, len(media_ids), BULK_MAX_IDS):
+            batch = media_ids[start : start + BULK_MAX_IDS]
+            found = self.request("GET", "medias", params={"hashed_ids": batch, "per_page": BULK_MAX_IDS})
+            if not isinstance(found, list):
+                raise WistiaServerError(
+                    "Wistia API GET /v1/medias.json did not answer a JSON list",
+                    method="GET",
+                    path="/v1/medias.json",
+                )
+            known.update(str(media.get("hashed_id")) for media in found if isinstance(media, dict))
+        return [media_id for media_id in media_ids if media_id not in known]
+
     def archive_medias(self, media_ids: Iterable[str], *, strict: bool = False) -> list[dict[str, Any]]:
         """Archive medias (a background job per 100 ids).
 
-        Returns Wistia's answers, one per request: ``{"message", "background_job_status": {"id",
-        "status"}}``, plus ``partial_errors`` when Wistia answered 207 (raised as
-        :class:`WistiaPartialError` instead when ``strict=True``).
+        Returns Wistia's answers, one per request of 100 ids: ``{"message",
+        "background_job_status": {"id", "status"}}``, plus ``partial_errors`` naming the ids
+        that name no media (a request whose ids are all unknown has no job). Whatever the order
+        of the ids, every unknown one is in ``partial_errors`` and every known one is archived.
+        ``strict=True`` checks every id first and raises :class:`WistiaPartialError` naming
+        the unknown ones without sending anything.
         """
         return self._bulk("archive", media_id_list("media_ids", media_ids), {}, strict)
 
@@ -127,8 +191,10 @@ class WistiaMediaJobsMixin(EndpointMixin):
     ) -> list[dict[str, Any]]:
         """Move medias to a project (and subfolder); answers as :meth:`archive_medias`.
 
-        Ids Wistia does not know come back as ``partial_errors`` (HTTP 207). At most 10 move
-        requests leave in any 5 minutes (Wistia's own limit for this endpoint): the 11th waits.
+        Ids Wistia does not know come back as ``partial_errors``, whatever their order (a
+        request of only unknown ids, which Wistia answers 404, too); ``strict=True`` checks
+        every id first and sends nothing if one is unknown. At most 10 move requests leave in
+        any 5 minutes (Wistia's own limit for this endpoint): the 11th waits.
         """
         ids = media_id_list("media_ids", media_ids)
         extra: dict[str, Any] = {"project_id": require_id("project_id", project_id)}

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import inspect
 from abc import abstractmethod
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
+from contextlib import contextmanager
 from functools import cached_property
 from typing import Any, TypeVar
 
 from airflow.sdk import BaseOperator
 
+from airflow_provider_wistia._compat import TaskRecord
 from airflow_provider_wistia.exceptions import WistiaConfigError, WistiaNotFoundError
 from airflow_provider_wistia.hooks.wistia import WistiaHook
 from airflow_provider_wistia.operators.links import WistiaLink
@@ -100,9 +102,62 @@ class WistiaBaseOperator(BaseOperator):
         """
         return result
 
+    def answer(self) -> Any:
+        """:meth:`call`'s answer (:class:`WistiaResumableOperator` answers a retry from its record)."""
+        return self.call(self.hook)
+
     def execute(self, context: Any) -> Any:
         self.prepare(context)
-        return self.finish(context, self.call(self.hook))
+        return self.finish(context, self.answer())
+
+
+class WistiaResumableOperator(WistiaBaseOperator):
+    """An operator whose write must happen once per task instance: an upload, a background job.
+
+    What the write started is recorded right after it (:meth:`to_record`, kept in a
+    :class:`~airflow_provider_wistia._compat.TaskRecord` named ``record_key``); a later try
+    of the same task instance resumes from it (:meth:`resume`) instead of writing again,
+    unless it cannot succeed (failed, gone). The record is removed once the task instance
+    ends for good (success, or failure with no retry left), so a clear starts afresh. A
+    subclass's ``execute_complete`` runs inside :meth:`kept_until_final` too.
+
+    For a linked operator, list it before :class:`WistiaLinkedOperator` in the bases.
+    """
+
+    record_key = "wistia_task_record"
+
+    def execute(self, context: Any) -> Any:
+        with self.kept_until_final(context):
+            return super().execute(context)
+
+    @contextmanager
+    def kept_until_final(self, context: Any) -> Iterator[TaskRecord]:
+        """Run (part of) a try with the task instance's record; remove it if the task ends for good."""
+        self.record = TaskRecord(context, self.record_key)
+        with self.record.kept_until_final(context) as record:
+            yield record
+
+    def answer(self) -> Any:
+        """Resume what an earlier try recorded, or make the call and record what it started."""
+        earlier = self.record.get()
+        if earlier is not None:
+            resumed = self.resume(earlier)
+            if resumed is not None:
+                return resumed
+            self.record.clear()
+        result = self.call(self.hook)
+        kept = self.to_record(result)
+        if kept is not None:
+            self.record.set(kept)
+        return result
+
+    @abstractmethod
+    def to_record(self, result: Any) -> Any:
+        """What to record of :meth:`call`'s answer (JSON; None: nothing to resume)."""
+
+    @abstractmethod
+    def resume(self, recorded: Any) -> Any:
+        """The answer to go on with, from what an earlier try recorded; None to start afresh."""
 
 
 class WistiaLinkedOperator(WistiaBaseOperator):
@@ -127,7 +182,7 @@ class WistiaLinkedOperator(WistiaBaseOperator):
         linked = fallback if isinstance(fallback, str) else None
         try:
             self.prepare(context)
-            result = self.call(self.hook)
+            result = self.answer()
             linked = (hashed_id_of(result) if self.link_from_result else None) or linked
         finally:
             # Always store the link (empty when there is nothing to link), even when the call

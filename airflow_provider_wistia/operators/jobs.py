@@ -1,6 +1,9 @@
 """Operators that start Wistia background jobs: archive, restore and move medias in bulk,
 swap a media's file, trim a video. Each waits for its job(s) to finish, in the worker or
-deferred to the triggerer; a failed job raises :class:`WistiaJobFailedError` (no retries)."""
+deferred to the triggerer; a failed job raises :class:`WistiaJobFailedError` and a wait
+longer than ``timeout`` ``AirflowSensorTimeout`` (neither is retried). The job(s) are
+recorded right after the request that started them, so a retry of the task instance waits
+on them instead of starting them again."""
 
 from __future__ import annotations
 
@@ -9,17 +12,23 @@ from collections.abc import Sequence
 from datetime import timedelta
 from typing import Any
 
-from airflow_provider_wistia._compat import default_deferrable
-from airflow_provider_wistia.exceptions import WistiaConfigError, WistiaError, WistiaJobFailedError
+from airflow_provider_wistia._compat import AirflowSensorTimeout, default_deferrable
+from airflow_provider_wistia.exceptions import (
+    WistiaConfigError,
+    WistiaError,
+    WistiaJobFailedError,
+    WistiaNotFoundError,
+)
 from airflow_provider_wistia.hooks.wistia import WistiaHook
 from airflow_provider_wistia.operators.base import (
-    WistiaBaseOperator,
     WistiaLinkedOperator,
     WistiaMediaOperator,
+    WistiaResumableOperator,
     blank_to_none,
 )
 from airflow_provider_wistia.triggers.conditions import TRANSIENT_ERRORS, result_from_event
 from airflow_provider_wistia.triggers.jobs import (
+    JOB_FAILED,
     WistiaBackgroundJobTrigger,
     check_background_job,
     job_ids_in,
@@ -33,7 +42,7 @@ DEFER_TIMEOUT_MARGIN = timedelta(seconds=60)
 WAIT_STATE_KEY = "wistia_job_wait"
 
 
-class WistiaJobOperator(WistiaBaseOperator):
+class WistiaJobOperator(WistiaResumableOperator):
     """Base of the operators whose call starts background jobs: ``finish`` waits for each.
 
     For a linked operator, list it before :class:`WistiaLinkedOperator` (or a subclass) in the bases.
@@ -42,8 +51,16 @@ class WistiaJobOperator(WistiaBaseOperator):
     :class:`WistiaBackgroundJobTrigger`, one job after the other (a bulk request of more than
     100 medias starts one job per 100). Returns the call's answer with each job replaced by
     its final state. Transient errors while polling are retried; a ``failed`` job raises
-    :class:`WistiaJobFailedError`; ``timeout`` seconds without all jobs finished fail the task.
+    :class:`WistiaJobFailedError`; ``timeout`` seconds without all jobs finished raise
+    ``AirflowSensorTimeout``, in the worker and in deferrable mode alike (neither is retried).
+
+    The call's answer is recorded right after it (:class:`WistiaResumableOperator`): a retry
+    of the task instance waits on the recorded job(s) instead of starting them again, unless
+    one failed or is gone (then the call is made again). The record is removed once the task
+    instance ends for good.
     """
+
+    record_key = "wistia_started_jobs"
 
     def __init__(
         self,
@@ -63,6 +80,31 @@ class WistiaJobOperator(WistiaBaseOperator):
         self.deferrable = deferrable
         self.poll_interval = poll_interval
         self.timeout = timeout
+
+    def to_record(self, result: Any) -> Any:
+        return result if job_ids_in(result) else None
+
+    def resume(self, recorded: Any) -> Any:
+        """The answer an earlier try recorded, unless one of its jobs failed or is gone."""
+        for job_id in job_ids_in(recorded):
+            try:
+                status = str(self.hook.get_background_job(job_id).get("status", "")).lower()
+            except WistiaNotFoundError:
+                status = "gone"
+            except TRANSIENT_ERRORS as exc:
+                self.log.warning("Could not read job %s yet (%s); waiting on it.", job_id, exc)
+                continue
+            if status in (JOB_FAILED, "gone"):
+                self.log.warning(
+                    "Job %s, started by an earlier try of this task, is %s: starting the work again.",
+                    job_id,
+                    status,
+                )
+                return None
+        self.log.info(
+            "Job(s) %s were started by an earlier try of this task: waiting on them.", job_ids_in(recorded)
+        )
+        return recorded
 
     def finish(self, context: Any, result: Any) -> Any:
         if not self.wait_for_completion:
@@ -115,22 +157,23 @@ class WistiaJobOperator(WistiaBaseOperator):
                     raise WistiaJobFailedError(message)
             left = end_time - time.time()
             if left <= 0:
-                raise WistiaError(f"{message} Gave up after timeout={self.timeout:g} s.")
+                raise AirflowSensorTimeout(f"{message} Gave up after timeout={self.timeout:g} s.")
             log.info("%s Next check in %g s.", message, min(self.poll_interval, left))
             time.sleep(min(self.poll_interval, left))
 
     def execute_complete(self, context: Any, event: dict[str, Any], **_: Any) -> Any:
         """Resume after the trigger: wait for the next job, or return the answer."""
-        job = result_from_event(event, WistiaBackgroundJobTrigger.object_key, WistiaJobFailedError)
-        self.log.info("%s", event.get("message"))
-        ti = context["ti"]
-        wait = ti.xcom_pull(task_ids=ti.task_id, key=WAIT_STATE_KEY, map_indexes=ti.map_index)
-        if not isinstance(wait, dict):
-            raise WistiaError(f"The state of the wait ({WAIT_STATE_KEY!r} XCom) is gone; rerun the task.")
-        wait = {**wait, "pending": list(wait["pending"])[1:], "finals": [*wait["finals"], job]}
-        if wait["pending"]:
-            return self.wait_for_jobs(context, wait)
-        return with_final_jobs(wait["result"], {final["id"]: final for final in wait["finals"]})
+        with self.kept_until_final(context):
+            job = result_from_event(event, WistiaBackgroundJobTrigger.object_key, WistiaJobFailedError)
+            self.log.info("%s", event.get("message"))
+            ti = context["ti"]
+            wait = ti.xcom_pull(task_ids=ti.task_id, key=WAIT_STATE_KEY, map_indexes=ti.map_index)
+            if not isinstance(wait, dict):
+                raise WistiaError(f"The state of the wait ({WAIT_STATE_KEY!r} XCom) is gone; rerun the task.")
+            wait = {**wait, "pending": list(wait["pending"])[1:], "finals": [*wait["finals"], job]}
+            if wait["pending"]:
+                return self.wait_for_jobs(context, wait)
+            return with_final_jobs(wait["result"], {final["id"]: final for final in wait["finals"]})
 
 
 def media_id_list(field: str, value: Any) -> list[str]:

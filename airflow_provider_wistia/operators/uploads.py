@@ -2,12 +2,12 @@
 waiting until Wistia has processed it: in the worker, or deferred to the triggerer.
 
 An upload happens once per task instance: the new media's id is recorded right after the
-POST (:class:`UploadRecord`), and a retry of the same task instance waits on that media
-instead of uploading again, unless it is gone."""
+POST (a :class:`~airflow_provider_wistia._compat.TaskRecord`), and a retry of the same task
+instance waits on that media instead of uploading again, unless it failed processing or is
+gone. The record is removed once the task instance ends for good."""
 
 from __future__ import annotations
 
-import hashlib
 import time
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
@@ -16,6 +16,7 @@ from airflow_provider_wistia._compat import AirflowSensorTimeout, default_deferr
 from airflow_provider_wistia.exceptions import WistiaConfigError, WistiaError, WistiaNotFoundError
 from airflow_provider_wistia.operators.base import (
     WistiaLinkedOperator,
+    WistiaResumableOperator,
     blank_to_none,
     extra_fields_for,
     hashed_id_of,
@@ -29,58 +30,15 @@ FAILED = ("failed",)
 FAILED_HINT = "Wistia could not process the upload (usually an unsupported format or size)."
 
 
-class UploadRecord:
-    """The id of the media a task instance uploaded, kept across its tries.
-
-    XComs cannot hold it: Airflow clears a task instance's XComs when a new try starts. On
-    Airflow 3.3+ it lives in the task instance's state store (``context["task_state_store"]``,
-    scoped to DAG run, task and map index); on older Airflow in an Airflow Variable named after
-    the task instance. It is cleared once the task has its result.
-    """
-
-    KEY = "wistia_uploaded_media_id"
-
-    def __init__(self, context: Any) -> None:
-        self._store = context.get("task_state_store")
-        ti = context["ti"]
-        identity = f"{ti.dag_id}/{ti.run_id}/{ti.task_id}/{ti.map_index}"
-        self.variable = f"{self.KEY}/{identity}"
-        if len(self.variable) > 250:  # Airflow's limit on variable keys
-            self.variable = f"{self.KEY}/{hashlib.sha256(identity.encode()).hexdigest()}"
-
-    def get(self) -> str | None:
-        if self._store is not None:
-            value = self._store.get(self.KEY)
-        else:
-            from airflow.sdk import Variable
-
-            value = Variable.get(self.variable, default=None)
-        return str(value) if value else None
-
-    def set(self, media_id: str) -> None:
-        if self._store is not None:
-            self._store.set(self.KEY, media_id)
-        else:
-            from airflow.sdk import Variable
-
-            Variable.set(self.variable, media_id, description="Media uploaded by this task instance (Wistia)")
-
-    def clear(self) -> None:
-        if self._store is not None:
-            self._store.delete(self.KEY)
-        else:
-            from airflow.sdk import Variable
-
-            Variable.delete(self.variable)
-
-
-class WistiaUploadMediaOperator(WistiaLinkedOperator):
+class WistiaUploadMediaOperator(WistiaResumableOperator, WistiaLinkedOperator):
     """Upload a file or import a URL into Wistia; return the new media.
 
     Exactly one of ``file_path`` and ``url`` must be given (a template that renders blank
     counts as not given). The upload happens once per task instance: the new media's id is
     recorded right after the POST, and a retry of the task instance resumes waiting on that
-    media (or returns it) instead of uploading again, unless it was deleted meanwhile. While
+    media (or returns it) instead of uploading again, unless it failed processing or was
+    deleted meanwhile. The record is removed once the task instance ends for good (success,
+    or failure with no retry left), so clearing the task uploads again. While
     waiting, transient errors (429, 503, 5xx, dropped connections) never fail the wait; they
     back off. A wait longer than ``ready_timeout`` raises ``AirflowSensorTimeout`` (no retry),
     in the worker and in deferrable mode alike. The POST itself waits up to the connection's
@@ -115,6 +73,7 @@ class WistiaUploadMediaOperator(WistiaLinkedOperator):
 
     template_fields: Sequence[str] = ("file_path", "url", "project_id", "name", "description", "extra_fields")
     link_kind = "medias"
+    record_key = "wistia_uploaded_media_id"
 
     def __init__(
         self,
@@ -148,14 +107,11 @@ class WistiaUploadMediaOperator(WistiaLinkedOperator):
         self.ready_timeout = ready_timeout
         self.extra_fields = extra_fields
 
-    def prepare(self, context: Any) -> None:
-        """Before the upload: find the media an earlier try of this task instance uploaded."""
-        self.record: UploadRecord | None = UploadRecord(context)
-        self.earlier: dict[str, Any] | None = self.earlier_upload(self.record)
-
     def call(self, hook: WistiaHook) -> Any:
-        """Upload (exactly one of file_path or url, checked before any request), unless an
-        earlier try of this task instance did (:meth:`prepare`): then that media is the answer."""
+        """Upload (exactly one of file_path or url, checked before any request); the new media.
+
+        A retry of the task instance does not get here while the media an earlier try
+        uploaded can still become ready (:meth:`resume`)."""
         file_path, url = blank_to_none(self.file_path), blank_to_none(self.url)
         if (file_path is None) == (url is None):
             raise WistiaConfigError(
@@ -163,9 +119,6 @@ class WistiaUploadMediaOperator(WistiaLinkedOperator):
                 f"got file_path={self.file_path!r}, url={self.url!r}."
             )
         extra = extra_fields_for(hook.upload_media, self.extra_fields, ("file", "wait_for_ready"))
-        earlier = getattr(self, "earlier", None)
-        if earlier is not None:
-            return earlier
         media = hook.upload_media(
             file_path=file_path,
             url=url,
@@ -175,17 +128,15 @@ class WistiaUploadMediaOperator(WistiaLinkedOperator):
             **extra,
         )
         self.log.info("Uploaded media %s (status %s).", hashed_id_of(media), media.get("status"))
-        record = getattr(self, "record", None)
-        if record is not None and (media_id := hashed_id_of(media)):
-            record.set(media_id)
         return media
+
+    def to_record(self, result: Any) -> str | None:
+        return hashed_id_of(result)
 
     def finish(self, context: Any, media: Any) -> Any:
         """After the upload (and its link): wait for ``ready`` if asked."""
-        record = UploadRecord(context)
         media_id = hashed_id_of(media)
         if not self.wait_for_ready:
-            record.clear()
             return media
         if not media_id:
             raise WistiaError(
@@ -205,30 +156,32 @@ class WistiaUploadMediaOperator(WistiaLinkedOperator):
                 ),
                 method_name="execute_complete",
             )
-        media = self.wait_until_ready(media_id)
-        record.clear()
-        return media
+        return self.wait_until_ready(media_id)
 
-    def earlier_upload(self, record: UploadRecord) -> dict[str, Any] | None:
-        """The media an earlier try of this task instance uploaded, if it still exists."""
+    def resume(self, recorded: Any) -> dict[str, Any] | None:
+        """The media an earlier try of this task instance uploaded, unless it is gone or failed
+        processing (then None: upload again)."""
         from airflow_provider_wistia.triggers.conditions import TRANSIENT_ERRORS
 
-        media_id = record.get()
-        if media_id is None:
-            return None
+        media_id = str(recorded)
         try:
             media = self.hook.get_media(media_id)
         except WistiaNotFoundError:
             self.log.warning(
                 "Media %s, uploaded by an earlier try of this task, is gone: uploading again.", media_id
             )
-            record.clear()
             return None
         except TRANSIENT_ERRORS as exc:
             if not self.wait_for_ready:
                 raise
             self.log.warning("Could not read media %s yet (%s); waiting on it.", media_id, exc)
             media = {"hashed_id": media_id}
+        if str(media.get("status", "")).lower() in FAILED:
+            self.log.warning(
+                "Media %s, uploaded by an earlier try of this task, failed processing: uploading again.",
+                media_id,
+            )
+            return None
         self.log.info("Media %s was uploaded by an earlier try of this task: not uploading again.", media_id)
         return media
 
@@ -271,8 +224,7 @@ class WistiaUploadMediaOperator(WistiaLinkedOperator):
         from airflow_provider_wistia.exceptions import WistiaMediaFailedError
         from airflow_provider_wistia.triggers.conditions import result_from_event
 
-        if isinstance(event, dict) and event.get("status") == "failure":
-            raise WistiaMediaFailedError(f"{event.get('message')} {FAILED_HINT}")
-        media = result_from_event(event, "media")
-        UploadRecord(context).clear()
-        return media
+        with self.kept_until_final(context):
+            if isinstance(event, dict) and event.get("status") == "failure":
+                raise WistiaMediaFailedError(f"{event.get('message')} {FAILED_HINT}")
+            return result_from_event(event, "media")
