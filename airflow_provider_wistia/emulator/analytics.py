@@ -21,6 +21,7 @@ from .models import MediaRec
 from .state import Store
 
 EVENT_RETENTION_DAYS = 730
+MAX_BY_DATE_DAYS = 3653  # ten years of daily rows
 VISITOR_FILTERS = ("has_name", "has_email", "identified_by_email_gate")
 
 
@@ -47,6 +48,12 @@ def _date_param(call: Any, name: str, default: dt.date | None) -> dt.date | None
         raise ApiError(
             422, {"error": f"{name} must be a date formatted YYYY-MM-DD, got '{value}'."}
         ) from None
+
+
+def _name_parts(visitor: dict[str, Any]) -> dict[str, str]:
+    """``first_name``/``last_name`` of a converted visitor, only those that are known."""
+    first, _, last = (visitor["visitor_identity"]["name"] or "").partition(" ")
+    return {key: value for key, value in (("first_name", first), ("last_name", last)) if value}
 
 
 class AnalyticsApi:
@@ -94,6 +101,10 @@ class AnalyticsApi:
         assert start is not None and end is not None
         if start > end:
             raise ApiError(422, {"error": "start_date must be on or before end_date."})
+        if (end - start).days >= MAX_BY_DATE_DAYS:  # one row a day: a bound keeps an answer small and quick
+            raise ApiError(
+                422, {"error": f"end_date must be less than {MAX_BY_DATE_DAYS} days after start_date."}
+            )
         rows = []
         day = start
         while day <= end:
@@ -219,18 +230,12 @@ class AnalyticsApi:
                     "contentType": "image/jpeg",
                     "type": "StillImageFile",
                 },
-                "conversion_type": "pre-roll-email" if email else None,
-                "conversion_data": {
-                    "email": email,
-                    "first_name": None,
-                    "last_name": None,
-                    "is_new_lead": False,
-                }
-                if email
-                else None,
                 "user_agent_details": dict(visitor["user_agent_details"]),
                 "_ts": when,
             }
+            if email:  # a conversion (an email gate); the v1 spec allows no null conversion fields
+                event["conversion_type"] = "pre-roll-email"
+                event["conversion_data"] = {"email": email, **_name_parts(visitor), "is_new_lead": False}
             self.events[key] = event
             visitor["load_count"] += 1
             visitor["play_count"] += 1 if percent_viewed > 0 else 0
