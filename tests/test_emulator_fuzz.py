@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import requests
 import yaml
 
 schemathesis = pytest.importorskip("schemathesis")
@@ -170,3 +171,30 @@ def test_schemathesis_finds_nothing_in_any_v1_operation(fuzzed_emulator: Any) ->
     statuses = Counter(entry["status"] for entry in log)
     assert len(log) >= cases
     assert not {status: n for status, n in statuses.items() if status >= 500 or status == 0}
+
+
+def test_odd_requests_get_the_answers_wistia_gives(fuzzed_emulator: Any) -> None:
+    """The fuzzer's first finds, pinned: 405 with ``Allow`` for any method, 400 naming the parameter,
+    404 for unknown paths and ids, and a project deleted by its numeric id (all once answered 5xx)."""
+    emu, _ = fuzzed_emulator
+    session = requests.Session()
+    session.headers["Authorization"] = f"Bearer {TOKEN}"
+    v1 = f"{emu.base_url}/v1"
+    for method in ("TRACE", "OPTIONS", "PROPFIND", "BREW"):
+        answer = session.request(method, f"{v1}/account")
+        assert answer.status_code == 405, method
+        assert answer.headers["Allow"] == "GET, HEAD" and method in answer.json()["error"]
+    unknown = session.get(f"{v1}/no_such_resource")
+    assert unknown.status_code == 404 and set(unknown.json()) == {"error"}
+
+    project = emu.admin("POST", "projects", {"name": "Odd requests"})
+    paged = session.get(f"{v1}/projects/{project['hashedId']}/sharings?per_page=-142419&page=z%F1")
+    assert paged.status_code == 400 and "parameter page" in paged.json()["error"]
+    negative = session.get(f"{v1}/projects/{project['hashedId']}/sharings", params={"per_page": "-1"})
+    assert negative.status_code == 400 and "parameter per_page" in negative.json()["error"]
+    assert session.get(f"{v1}/stats/medias/%C2%B2%C2%B3").status_code == 404  # "²³" is no number
+
+    deleted = session.delete(f"{v1}/projects/{project['id']}")
+    assert deleted.status_code == 200 and deleted.json()["hashedId"] == project["hashedId"]
+    assert project["hashedId"] not in {p["hashedId"] for p in emu.admin("GET", "state")["projects"]}
+    assert session.get(f"{v1}/projects/{project['hashedId']}").status_code == 404
