@@ -56,6 +56,9 @@ def fuzzed_emulator() -> Iterator[tuple[WistiaEmulatorProcess, dict[str, list[An
     with WistiaEmulatorProcess("--rate-limit", "1000000000", token=TOKEN) as emu:
         seeded = [emu.admin("POST", "seed", {"demo": True}) for _ in range(DEMO_ACCOUNTS)]
         ids = {key: [value for seed in seeded for value in seed.get(key, [])] for key in seeded[0]}
+        state = emu.admin("GET", "state")  # numeric ids too: the Stats API (and the emulator) take them
+        ids["projects"] += [str(project["id"]) for project in state["projects"]]
+        ids["medias"] += [str(media["id"]) for media in state["medias"]]
         yield emu, ids
 
 
@@ -138,7 +141,10 @@ def describe(recorder: Any) -> list[str]:
             failure = check.failure_info.failure
             case = recorder.cases[case_id].value
             message = " ".join(str(failure.message).split())[:300]
-            lines.append(f"{recorder.label}: {failure.title}: {message}\n    {case.as_curl_command()}")
+            interaction = recorder.interactions.get(case_id)
+            status = interaction.response.status_code if interaction and interaction.response else "-"
+            curl = case.as_curl_command()
+            lines.append(f"{recorder.label}: {failure.title} ({status}): {message}\n    {curl}")
     return lines
 
 
