@@ -180,8 +180,9 @@ def test_schemathesis_finds_nothing_in_any_v1_operation(fuzzed_emulator: Any) ->
 
 
 def test_odd_requests_get_the_answers_wistia_gives(fuzzed_emulator: Any) -> None:
-    """The fuzzer's first finds, pinned: 405 with ``Allow`` for any method, 400 naming the parameter,
-    404 for unknown paths and ids, and a project deleted by its numeric id (all once answered 5xx)."""
+    """The fuzzer's finds, pinned: 405 with ``Allow`` for any method, 400 naming the parameter, 404
+    for unknown paths and ids, a project deleted by its numeric id (these once answered 5xx), and a
+    sharing only with an email address (once answered outside the spec)."""
     emu, _ = fuzzed_emulator
     session = requests.Session()
     session.headers["Authorization"] = f"Bearer {TOKEN}"
@@ -199,6 +200,10 @@ def test_odd_requests_get_the_answers_wistia_gives(fuzzed_emulator: Any) -> None
     negative = session.get(f"{v1}/projects/{project['hashedId']}/sharings", params={"per_page": "-1"})
     assert negative.status_code == 400 and "parameter per_page" in negative.json()["error"]
     assert session.get(f"{v1}/stats/medias/%C2%B2%C2%B3").status_code == 404  # "²³" is no number
+    not_email = session.post(
+        f"{v1}/projects/{project['hashedId']}/sharings", json={"sharing": {"with": "useratexample.com"}}
+    )  # the spec's 400 of this operation is a list of messages
+    assert not_email.status_code == 400 and "parameter with" in not_email.json()[0]
 
     deleted = session.delete(f"{v1}/projects/{project['id']}")
     assert deleted.status_code == 200 and deleted.json()["hashedId"] == project["hashedId"]

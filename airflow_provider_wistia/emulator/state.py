@@ -9,6 +9,7 @@ are both HTTP errors and ``KeyError`` / ``ValueError`` for Python callers.
 from __future__ import annotations
 
 import random
+import re
 import threading
 import time
 from collections.abc import Callable
@@ -20,6 +21,7 @@ from .common import (
     BadRequestError,
     NotFoundError,
     Paging,
+    invalid_param,
     media_not_found,
     numeric_id,
     project_not_found,
@@ -27,6 +29,7 @@ from .common import (
 from .cursor import CursorPaging
 from .models import MEDIA_TYPES, MediaRec, ProjectRec, SharingRec, lifecycle_from
 
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+")  # who a project is shared with: an email address
 _PROJECT_SORT: dict[str, Callable[[ProjectRec], Any]] = {
     "name": lambda p: p.name.lower(),
     "created": lambda p: p.created,
@@ -264,6 +267,8 @@ class Store:
             if not email or not str(email).strip():
                 raise BadRequestError({"error": "param is missing or the value is empty: with"})
             email = str(email).strip()
+            if not _EMAIL.fullmatch(email):
+                raise invalid_param("with", email, "an email address")
             existing = self.sharings[project.hashed_id]
             if any(s.email.lower() == email.lower() for s in existing.values()):
                 raise BadRequestError([f"{email} is already shared on this project."])
