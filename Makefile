@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 AIRFLOW_VERSION ?= 3.3.2
 
-.PHONY: install test lint typecheck unit demo bench test-compat package clean
+.PHONY: install test lint typecheck unit demo bench test-compat package clean fuzz
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,14 @@ unit: install
 	$(BIN)/python -m pytest -q -p no:cacheprovider
 
 test: lint typecheck unit
+
+# A longer seeded schemathesis session over every v1 operation of the emulator (the suite's own run
+# is 100 s): for changes to the emulator. FUZZ_SEED picks another seed, FUZZ_SECONDS another length.
+FUZZ_SECONDS ?= 600
+FUZZ_SEED ?= 20261207
+fuzz: install
+	WISTIA_FUZZ_SECONDS=$(FUZZ_SECONDS) WISTIA_FUZZ_SEED=$(FUZZ_SEED) $(BIN)/python -m pytest -q -s \
+		-p no:cacheprovider -o timeout=$$(( $(FUZZ_SECONDS) + 300 )) tests/test_emulator_fuzz.py
 
 # make demo DEMO_ARGS=--real runs against the account of WISTIA_API_TOKEN (creates and deletes projects).
 DEMO_ARGS ?=

@@ -22,6 +22,7 @@ from .models import MediaRec
 from .state import Store
 
 EVENT_RETENTION_DAYS = 730
+MAX_BY_DATE_DAYS = 3653  # ten years of daily rows
 VISITOR_FILTERS = ("has_name", "has_email", "identified_by_email_gate")
 
 
@@ -112,6 +113,10 @@ class AnalyticsApi:
         assert start is not None and end is not None
         if start > end:
             raise ApiError(422, {"error": "start_date must be on or before end_date."})
+        if (end - start).days >= MAX_BY_DATE_DAYS:  # one row a day: a bound keeps an answer small and quick
+            raise ApiError(
+                422, {"error": f"end_date must be less than {MAX_BY_DATE_DAYS} days after start_date."}
+            )
         rows = []
         day = start
         while day <= end:

@@ -43,6 +43,8 @@ class Call:
 
 Handler = Callable[..., Response]
 _HID = r"([^/]+)"
+# The v1 spec gives the 400 answer of this operation (POST) as a list of messages, not {"error": ...}.
+_LIST_ERRORS = re.compile(r"^projects/[^/]+/sharings$")
 
 
 class DataApi:
@@ -87,6 +89,14 @@ class DataApi:
     def accepts_format(self, path: str, fmt: str) -> bool:
         """JSON and XML everywhere; SRT, VTT and plain text for a caption track (Captions#show)."""
         return fmt in ("json", "xml") or (fmt in TEXT_FORMATS and CAPTION_SHOW.match(path) is not None)
+
+    @staticmethod
+    def shape_error(method: str, path: str, resp: Response) -> Response:
+        """An error answer in the shape the spec gives for this operation (``{"error": ...}`` elsewhere)."""
+        listed = method == "POST" and _LIST_ERRORS.match(path) is not None
+        if listed and resp.status == 400 and isinstance(resp.body, dict):
+            return Response(400, [str(resp.body.get("error"))], resp.headers, xml_root="errors")
+        return resp
 
     def resolve(self, path: str) -> tuple[dict[str, Handler], tuple[str, ...]] | None:
         for pattern, methods in self.routes:

@@ -7,6 +7,7 @@ whether the parameters came from a query string, a form body or a JSON body.
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -49,6 +50,21 @@ class BadRequestError(ApiError, ValueError):
         super().__init__(400, body)
 
 
+def invalid_param(name: str, value: Any, expected: str) -> BadRequestError:
+    """400 in Wistia's shape, naming the parameter and what it must be."""
+    shown = str(value) if len(str(value)) <= 40 else str(value)[:40] + "..."
+    return BadRequestError({"error": f"Invalid value for parameter {name}: '{shown}' is not {expected}."})
+
+
+def method_not_allowed(method: str, path: str, allowed: Iterable[str]) -> Response:
+    """405 with the ``Allow`` header (HEAD goes with GET, as the server answers it)."""
+    methods = list(allowed)
+    if "GET" in methods and "HEAD" not in methods:
+        methods.append("HEAD")
+    message = f"Method {method} is not allowed for {path}; use {', '.join(methods)}."
+    return Response(405, {"error": message}, {"Allow": ", ".join(methods)}, xml_root="hash")
+
+
 def project_not_found(project_id: str) -> NotFoundError:
     return NotFoundError(f"Project with ID '{project_id}' not found.")
 
@@ -83,6 +99,26 @@ def parse_bool(value: Any, default: bool = False) -> bool:
     if isinstance(value, (int, float)):
         return value != 0
     return str(value).strip().lower() in _TRUE
+
+
+_INTEGER = re.compile(r"[+-]?[0-9]{1,18}")
+
+
+def int_param(params: Params, name: str, default: int, minimum: int = 1) -> int:
+    """An integer parameter (absent or empty: ``default``); 400 naming it when it is not one."""
+    value = params.get(name)
+    if value is None or value == "":
+        return default
+    text = str(value).strip()
+    if isinstance(value, bool) or not _INTEGER.fullmatch(text) or int(text) < minimum:
+        raise invalid_param(name, value, f"an integer of at least {minimum}")
+    return int(text)
+
+
+def numeric_id(value: Any) -> int | None:
+    """The number a path's id spells in ASCII digits (``"12"``), else None (``"²³"``, ``"k2ew"``)."""
+    text = str(value)
+    return int(text) if text.isascii() and text.isdigit() else None
 
 
 def parse_int(value: Any, default: int) -> int:
@@ -183,11 +219,12 @@ class Paging:
 
 
 def paging(params: Params, default: int = 100, maximum: int = 100) -> Paging:
-    """``page`` from 1 (default 1); ``per_page`` default ``default``, capped at ``maximum``."""
-    page = max(1, parse_int(params.get("page"), 1))
-    per_page = parse_int(params.get("per_page"), default)
-    if per_page < 1:
-        per_page = default
+    """``page`` from 1 (default 1); ``per_page`` default ``default``, capped at ``maximum``.
+
+    Either one that is not a positive integer is answered 400, naming it.
+    """
+    page = int_param(params, "page", 1)
+    per_page = int_param(params, "per_page", default)
     return Paging(page, min(per_page, maximum))
 
 

@@ -20,7 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from .common import BadRequestError, Params, parse_int
+from .common import BadRequestError, Params, int_param
 
 CURSOR_SORTS = ("id", "created")
 
@@ -88,10 +88,9 @@ def cursor_paging(params: Params, sort_by: str | None) -> CursorPaging | None:
     order = sort_by or "id"
     if order not in CURSOR_SORTS:
         raise BadRequestError({"error": f"Cursor pagination supports sort_by id or created, not '{order}'."})
-    per_page = parse_int(params.get("per_page"), 100)
     return CursorPaging(
         order,
-        min(per_page if per_page >= 1 else 100, 100),
+        min(int_param(params, "per_page", 100), 100),
         decode_cursor(after, order) if after else None,
         decode_cursor(before, order) if before else None,
     )

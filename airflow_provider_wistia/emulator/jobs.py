@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from .common import TEXT_TYPE, ApiError, NotFoundError, Response, media_not_found
+from .common import TEXT_TYPE, ApiError, NotFoundError, Response, media_not_found, numeric_id
 from .models import MediaRec, ProjectRec
 from .state import Store
 
@@ -77,7 +77,8 @@ class JobsApi:
             return job
 
     def job(self, job_id: int | str) -> JobRec:
-        job = self.jobs.get(int(job_id)) if str(job_id).isdigit() else None
+        number = numeric_id(job_id)
+        job = self.jobs.get(number) if number is not None else None
         if job is None:
             raise NotFoundError(None)  # Wistia answers an unknown job with an empty 404
         return job

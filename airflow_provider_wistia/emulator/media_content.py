@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .common import ApiError, BadRequestError, NotFoundError, Response, iso, paging
+from .customize_shape import conform
 from .jobs import JobsApi
 from .models import MediaRec
 from .state import Store
@@ -294,7 +295,7 @@ class MediaContentApi:
         self._json_only(call, "Customize")
         if not isinstance(call.json_body, dict):
             raise BadRequestError({"error": "The Customize API expects a JSON object body."})
-        return call.json_body
+        return conform(call.json_body)
 
     def customizations_show(self, call: Any, hid: str) -> Response:
         with self.store.lock:

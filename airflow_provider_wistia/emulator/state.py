@@ -9,6 +9,7 @@ are both HTTP errors and ``KeyError`` / ``ValueError`` for Python callers.
 from __future__ import annotations
 
 import random
+import re
 import threading
 import time
 from collections.abc import Callable
@@ -20,12 +21,15 @@ from .common import (
     BadRequestError,
     NotFoundError,
     Paging,
+    invalid_param,
     media_not_found,
+    numeric_id,
     project_not_found,
 )
 from .cursor import CursorPaging
 from .models import MEDIA_TYPES, MediaRec, ProjectRec, SharingRec, lifecycle_from
 
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+")  # who a project is shared with: an email address
 _PROJECT_SORT: dict[str, Callable[[ProjectRec], Any]] = {
     "name": lambda p: p.name.lower(),
     "created": lambda p: p.created,
@@ -102,7 +106,7 @@ class Store:
     def project(self, ident: str | int) -> ProjectRec:
         """A project by hashed id (or numeric id, as the Stats API allows)."""
         rec = self.projects.get(str(ident))
-        if rec is None and str(ident).isdigit():
+        if rec is None and numeric_id(ident) is not None:
             hid = self._project_by_id.get(int(ident))
             rec = self.projects.get(hid) if hid else None
         if rec is None:
@@ -111,7 +115,7 @@ class Store:
 
     def media(self, ident: str | int, numeric: bool = False) -> MediaRec:
         rec = self.medias.get(str(ident))
-        if rec is None and numeric and str(ident).isdigit():
+        if rec is None and numeric and numeric_id(ident) is not None:
             hid = self._media_by_id.get(int(ident))
             rec = self.medias.get(hid) if hid else None
         if rec is None:
@@ -216,9 +220,9 @@ class Store:
             out = rec.to_json()
             for media_hid in list(rec.medias):
                 self._drop_media(media_hid)
-            del self.projects[hid]
+            del self.projects[rec.hashed_id]  # ``hid`` may be the numeric id
             del self._project_by_id[rec.id]
-            self.sharings.pop(hid, None)
+            self.sharings.pop(rec.hashed_id, None)
             return out
 
     def copy_project(self, hid: str, admin_email: str | None = None) -> dict[str, Any]:
@@ -238,9 +242,9 @@ class Store:
 
     # -- sharings --------------------------------------------------------------------------
     def _sharing(self, project_hid: str, sharing_id: int | str) -> SharingRec:
-        self.project(project_hid)
-        sid = int(sharing_id) if str(sharing_id).isdigit() else -1
-        rec = self.sharings[project_hid].get(sid)
+        project = self.project(project_hid)
+        sid = numeric_id(sharing_id) or -1
+        rec = self.sharings[project.hashed_id].get(sid)
         if rec is None:
             raise NotFoundError(f"Sharing with ID '{sharing_id}' not found.")
         return rec
@@ -248,7 +252,7 @@ class Store:
     def list_sharings(self, project_hid: str, paging: Paging | None = None) -> list[dict[str, Any]]:
         with self.lock:
             project = self.project(project_hid)
-            recs = list(self.sharings[project_hid].values())
+            recs = list(self.sharings[project.hashed_id].values())
             if paging is not None:
                 recs = paging.slice(recs)
             return [s.to_json(project) for s in recs]
@@ -263,13 +267,15 @@ class Store:
             if not email or not str(email).strip():
                 raise BadRequestError({"error": "param is missing or the value is empty: with"})
             email = str(email).strip()
-            existing = self.sharings[project_hid]
+            if not _EMAIL.fullmatch(email):
+                raise invalid_param("with", email, "an email address")
+            existing = self.sharings[project.hashed_id]
             if any(s.email.lower() == email.lower() for s in existing.values()):
                 raise BadRequestError([f"{email} is already shared on this project."])
             contact = self._contacts.get(email.lower())
             if contact is None:
                 contact = self._contacts[email.lower()] = self._new_id("contact")
-            rec = SharingRec(self._new_id("sharing"), project_hid, contact, email)
+            rec = SharingRec(self._new_id("sharing"), project.hashed_id, contact, email)
             self._apply_sharing_flags(rec, flags)
             existing[rec.id] = rec
             return rec.to_json(project)
@@ -291,7 +297,7 @@ class Store:
         with self.lock:
             rec = self._sharing(project_hid, sharing_id)
             out = rec.to_json(self.project(project_hid))
-            del self.sharings[project_hid][rec.id]
+            del self.sharings[rec.project_hid][rec.id]
             return out
 
     # -- medias ----------------------------------------------------------------------------
@@ -452,7 +458,7 @@ class Store:
         with self.lock:
             src = self.media(hid)
             project = self.projects.get(str(project_id)) if project_id else None
-            if project is None and project_id and str(project_id).isdigit():
+            if project is None and project_id and numeric_id(project_id) is not None:
                 project = self.projects.get(self._project_by_id.get(int(project_id), ""))
             project = project or self.projects[src.project_hid]  # invalid id: source project (per docs)
             rec = self._copy_media(src, project, owner)

@@ -1,0 +1,211 @@
+"""Schemathesis fuzzes every v1 operation of the emulator against Wistia's published OpenAPI.
+
+The run uses schemathesis's Python API (``schemathesis.engine``) with the phases examples,
+coverage and fuzzing and the checks ``not_a_server_error`` and ``response_schema_conformance``,
+from a fixed seed, bounded by ``max-time`` (``WISTIA_FUZZ_SECONDS``, 100 here; ``make fuzz`` runs
+600). The emulator runs in its own process (so it has a core of its own) with the demo account
+and no rate limit. Path parameters take real ids of that account half of the time (schemathesis
+dictionaries), so handlers are reached and not only their 404s. A clean run finds nothing: no 5xx
+and no answer outside the spec, in the run's checks and in the emulator's own request log.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import requests
+import yaml
+
+schemathesis = pytest.importorskip("schemathesis")
+
+from schemathesis.config import SchemathesisConfig  # noqa: E402
+from schemathesis.engine import Status, events  # noqa: E402
+
+from airflow_provider_wistia.emulator import WistiaEmulatorProcess  # noqa: E402
+
+SPEC = Path(__file__).parent / "specs" / "wistia-v1.openapi.yml"
+TOKEN = "fuzz-token-3b7e1d"
+SECONDS = int(os.environ.get("WISTIA_FUZZ_SECONDS", "100"))
+SEED = int(os.environ.get("WISTIA_FUZZ_SEED", "20261207"))
+V1_OPERATIONS = 76
+DEMO_ACCOUNTS = 4  # demo seeds: enough projects and medias that the run's DELETEs do not use them all up
+SUBFOLDER = "#/components/schemas/Subfolder"
+# Where the spec and Wistia's real answers differ, the emulator answers as Wistia does and the run
+# checks against the spec widened there: (where in the spec, what it allows instead, why, source).
+# These are the response exceptions of the conformance test's table (tests/test_conformance_v1.py).
+SPEC_EXCEPTIONS = (
+    (
+        ("components", "schemas", "IncludesSubfolder", "properties", "subfolder"),
+        {"anyOf": [{"$ref": SUBFOLDER}, {"type": "null"}]},
+        "'subfolder' is null for a media outside any subfolder: the field's own description says "
+        "'Null if the media is not in a subfolder.', its schema (allOf Subfolder) allows no null",
+        "wistia-v1.openapi.yml components/schemas/IncludesSubfolder (description); wistia-api-v1.md "
+        "§4.2 Media object, 'subfolder' row ('{hashed_id, name, ...} or null')",
+    ),
+)
+
+
+@pytest.fixture(scope="module")
+def fuzzed_emulator() -> Iterator[tuple[WistiaEmulatorProcess, dict[str, list[Any]]]]:
+    with WistiaEmulatorProcess("--rate-limit", "1000000000", token=TOKEN) as emu:
+        seeded = [emu.admin("POST", "seed", {"demo": True}) for _ in range(DEMO_ACCOUNTS)]
+        ids = {key: [value for seed in seeded for value in seed.get(key, [])] for key in seeded[0]}
+        state = emu.admin("GET", "state")  # numeric ids too: the Stats API (and the emulator) take them
+        ids["projects"] += [str(project["id"]) for project in state["projects"]]
+        ids["medias"] += [str(media["id"]) for media in state["medias"]]
+        yield emu, ids
+
+
+def wistia_spec() -> dict[str, Any]:
+    """The v1 description as published, with :data:`SPEC_EXCEPTIONS` applied (in memory only)."""
+    spec = yaml.safe_load(SPEC.read_text(encoding="utf-8"))
+    for where, allowed, _why, _source in SPEC_EXCEPTIONS:
+        *parents, leaf = where
+        node = spec
+        for key in parents:
+            node = node[key]
+        assert leaf in node, f"the spec no longer has {'/'.join(where)}: drop the exception"
+        node[leaf] = {**allowed, "description": node[leaf].get("description", "")}
+    return spec
+
+
+def run_config(base_url: str, ids: dict[str, list[Any]]) -> SchemathesisConfig:
+    """The run's whole configuration (what ``st run`` flags would say), real ids as dictionaries."""
+    dictionaries = {
+        "projects": ids["projects"],
+        "medias": ids["medias"],
+        "sharings": ids["sharings"],
+        "subfolders": ids["subfolders"],
+        "channels": ids["channels"],
+        "visitors": ids["visitors"],
+        "languages": ["eng", "fra", "spa"],
+        "domains": ["example.com"],
+    }
+    bound = {
+        "id": "projects",
+        "projectId": "projects",
+        "mediaHashedId": "medias",
+        "mediaId": "medias",
+        "sharingId": "sharings",
+        "subfolderId": "subfolders",
+        "channelHashedId": "channels",
+        "visitorKey": "visitors",
+        "languageCode": "languages",
+        "domain": "domains",
+    }
+    return SchemathesisConfig.from_dict(
+        {
+            "seed": SEED,
+            "max-time": SECONDS,
+            "base-url": f"{base_url}/v1",
+            "headers": {"Authorization": f"Bearer {TOKEN}"},
+            "workers": 1,
+            "cache": {"enabled": False},
+            "warnings": False,
+            "phases": {
+                "examples": {"enabled": True},
+                "coverage": {"enabled": True},
+                "fuzzing": {"enabled": True},
+                "stateful": {"enabled": False},
+            },
+            "checks": {
+                "enabled": False,
+                "not_a_server_error": {"enabled": True},
+                "response_schema_conformance": {"enabled": True},
+            },
+            "generation": {"max-examples": 50, "database": "none"},
+            "dictionaries": {
+                name: {"values": [str(v) for v in values]} for name, values in dictionaries.items()
+            },
+            "parameters": {
+                f"path.{name}": {"dictionary": dictionary, "probability": 0.5}
+                for name, dictionary in bound.items()
+            },
+        }
+    )
+
+
+def describe(recorder: Any) -> list[str]:
+    """One entry per failed check: operation, what failed, and the curl command that reproduces it."""
+    lines = []
+    for case_id, checks in recorder.checks.items():
+        for check in checks:
+            if check.failure_info is None:
+                continue
+            failure = check.failure_info.failure
+            case = recorder.cases[case_id].value
+            message = " ".join(str(failure.message).split())[:300]
+            interaction = recorder.interactions.get(case_id)
+            status = interaction.response.status_code if interaction and interaction.response else "-"
+            curl = case.as_curl_command()
+            lines.append(f"{recorder.label}: {failure.title} ({status}): {message}\n    {curl}")
+    return lines
+
+
+def test_schemathesis_finds_nothing_in_any_v1_operation(fuzzed_emulator: Any) -> None:
+    emu, ids = fuzzed_emulator
+    schema = schemathesis.openapi.from_dict(wistia_spec(), config=run_config(emu.base_url, ids))
+    assert schema.statistic.operations.total == V1_OPERATIONS  # the whole v1 description, not a part
+
+    failures: dict[str, str] = {}  # by operation and failure (a failure recurs in later scenarios)
+    errors: list[str] = []
+    tested: set[str] = set()
+    cases = 0
+    started = time.monotonic()
+    for event in schemathesis.engine.from_schema(schema).execute():
+        if isinstance(event, (events.ScenarioFinished, events.FuzzScenarioFinished)):
+            cases += len(event.recorder.cases)
+            tested.update(case.value.operation.label for case in event.recorder.cases.values())
+            if event.status == Status.FAILURE:
+                for line in describe(event.recorder):
+                    failures.setdefault(line.split("\n")[0], line)
+        elif isinstance(event, (events.NonFatalError, events.FatalError)):
+            errors.append(f"{event.label}: {event.value!r}")
+    elapsed = time.monotonic() - started
+    print(f"schemathesis: {cases} cases over {len(tested)} operations in {elapsed:.0f} s (seed {SEED})")
+
+    assert not failures and not errors, "\n".join([f"{len(failures)} failures:", *failures.values(), *errors])
+    assert len(tested) == V1_OPERATIONS, sorted(tested)
+    # The emulator's own record agrees: every case reached it, none was answered 5xx.
+    log = emu.admin("GET", f"requests?limit={cases * 2 + 1000}")
+    statuses = Counter(entry["status"] for entry in log)
+    assert len(log) >= cases
+    assert not {status: n for status, n in statuses.items() if status >= 500 or status == 0}
+
+
+def test_odd_requests_get_the_answers_wistia_gives(fuzzed_emulator: Any) -> None:
+    """The fuzzer's finds, pinned: 405 with ``Allow`` for any method, 400 naming the parameter, 404
+    for unknown paths and ids, a project deleted by its numeric id (these once answered 5xx), and a
+    sharing only with an email address (once answered outside the spec)."""
+    emu, _ = fuzzed_emulator
+    session = requests.Session()
+    session.headers["Authorization"] = f"Bearer {TOKEN}"
+    v1 = f"{emu.base_url}/v1"
+    for method in ("TRACE", "OPTIONS", "PROPFIND", "BREW"):
+        answer = session.request(method, f"{v1}/account")
+        assert answer.status_code == 405, method
+        assert answer.headers["Allow"] == "GET, HEAD" and method in answer.json()["error"]
+    unknown = session.get(f"{v1}/no_such_resource")
+    assert unknown.status_code == 404 and set(unknown.json()) == {"error"}
+
+    project = emu.admin("POST", "projects", {"name": "Odd requests"})
+    paged = session.get(f"{v1}/projects/{project['hashedId']}/sharings?per_page=-142419&page=z%F1")
+    assert paged.status_code == 400 and "parameter page" in paged.json()["error"]
+    negative = session.get(f"{v1}/projects/{project['hashedId']}/sharings", params={"per_page": "-1"})
+    assert negative.status_code == 400 and "parameter per_page" in negative.json()["error"]
+    assert session.get(f"{v1}/stats/medias/%C2%B2%C2%B3").status_code == 404  # "²³" is no number
+    not_email = session.post(
+        f"{v1}/projects/{project['hashedId']}/sharings", json={"sharing": {"with": "useratexample.com"}}
+    )  # the spec's 400 of this operation is a list of messages
+    assert not_email.status_code == 400 and "parameter with" in not_email.json()[0]
+
+    deleted = session.delete(f"{v1}/projects/{project['id']}")
+    assert deleted.status_code == 200 and deleted.json()["hashedId"] == project["hashedId"]
+    assert project["hashedId"] not in {p["hashedId"] for p in emu.admin("GET", "state")["projects"]}
+    assert session.get(f"{v1}/projects/{project['hashedId']}").status_code == 404
