@@ -9,7 +9,9 @@ with ``asyncio.sleep`` (``Retry-After``, back-off, the limiter) and sends with
 httpx is not a new dependency: Apache Airflow installs it.
 
 :func:`shared_client` gives every trigger of one connection in one event loop the same
-client (one connection pool), closed when the last user leaves.
+client (one connection pool), closed when the last user leaves. The client alone decides
+when the connection is read again (after a 401/403, and every five minutes): its users
+never hold the settings themselves.
 """
 
 from __future__ import annotations
@@ -18,12 +20,14 @@ import asyncio
 import weakref
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from typing import Any
 
 import httpx
 from tenacity import AsyncRetrying
 
 from airflow_provider_wistia import __version__
+from airflow_provider_wistia.exceptions import WistiaAuthError
 from airflow_provider_wistia.hooks.encoding import encode_fields
 from airflow_provider_wistia.hooks.policy import (
     acall_with_retries,
@@ -36,6 +40,7 @@ from airflow_provider_wistia.hooks.policy import (
 from airflow_provider_wistia.hooks.settings import WistiaSettings
 from airflow_provider_wistia.ratelimit import SlidingWindowRateLimiter, shared_limiter
 
+CONNECTION_MAX_AGE = 300.0  # seconds: a running trigger sees a rotated token at least this soon
 USER_AGENT = f"airflow-provider-wistia/{__version__} (+httpx/{httpx.__version__})"
 
 
@@ -49,38 +54,81 @@ def _connect(conn_id: str) -> tuple[WistiaSettings, httpx.AsyncClient]:
     return settings, httpx.AsyncClient(timeout=timeout, headers=headers, follow_redirects=False)
 
 
+@dataclass(eq=False)
+class _Connected:
+    """One reading of the connection and the httpx client built for it.
+
+    Requests in flight keep the reading they started with; a retired one is closed by the
+    last of them, so a re-read never cuts a request short.
+    """
+
+    settings: WistiaSettings
+    http: httpx.AsyncClient
+    limiter: SlidingWindowRateLimiter
+    auth: str
+    read_at: float
+    in_flight: int = 0
+    retired: bool = False
+
+    async def release(self) -> None:
+        self.in_flight -= 1
+        if self.retired and self.in_flight == 0:
+            await self.http.aclose()
+
+    async def retire(self) -> None:
+        self.retired = True
+        if self.in_flight == 0:
+            await self.http.aclose()
+
+
 class WistiaAsyncClient:
     """Call the Data API v1 from a coroutine: ``await client.request("GET", "medias", params=...)``.
 
+    The connection is read on first use and read again after an authentication failure
+    (401/403) and at least every ``max_age`` seconds, so a rotated token or a changed
+    setting applies to the next request without restarting the process.
+
     :param wistia_conn_id: the Airflow connection of type ``wistia``.
+    :param max_age: seconds after which the connection is read again (default 300).
     """
 
-    def __init__(self, wistia_conn_id: str) -> None:
+    def __init__(self, wistia_conn_id: str, *, max_age: float | None = None) -> None:
         self.wistia_conn_id = wistia_conn_id
-        self._settings: WistiaSettings | None = None
-        self._client: httpx.AsyncClient | None = None
-        self._limiter: SlidingWindowRateLimiter | None = None
-        self._auth = ""
+        self.max_age = CONNECTION_MAX_AGE if max_age is None else max_age
+        self._connected: _Connected | None = None
+        self._stale = False
         self._setup_lock = asyncio.Lock()
         self.requests_sent = 0
+        self.connection_reads = 0
 
-    async def _setup(self) -> tuple[WistiaSettings, httpx.AsyncClient, SlidingWindowRateLimiter]:
+    def reconnect(self) -> None:
+        """Read the connection again before the next request (e.g. after a 401)."""
+        self._stale = True
+
+    async def _setup(self) -> _Connected:
         async with self._setup_lock:
-            if self._client is None:
-                # Once, in a thread: Airflow's connection lookup is synchronous, and building the
+            now = asyncio.get_running_loop().time()
+            old = self._connected
+            if old is None or self._stale or now - old.read_at >= self.max_age:
+                # In a thread: Airflow's connection lookup is synchronous, and building the
                 # client loads the CA bundle (tens of milliseconds the event loop must not wait).
-                settings, self._client = await asyncio.to_thread(_connect, self.wistia_conn_id)
-                self._limiter = shared_limiter(
-                    settings.conn_id, settings.base_url, settings.rate_limit_per_minute
-                )
-                self._auth = auth_header_value(settings)
-                self._settings = settings
-        assert self._settings is not None and self._client is not None and self._limiter is not None
-        return self._settings, self._client, self._limiter
+                self.connection_reads += 1
+                settings, http = await asyncio.to_thread(_connect, self.wistia_conn_id)
+                limiter = shared_limiter(settings.conn_id, settings.base_url, settings.rate_limit_per_minute)
+                self._connected = _Connected(settings, http, limiter, auth_header_value(settings), now)
+                self._stale = False
+                if old is not None:
+                    await old.retire()
+            connected = self._connected
+        assert connected is not None
+        connected.in_flight += 1
+        return connected
 
     async def settings(self) -> WistiaSettings:
         """The connection's validated settings."""
-        return (await self._setup())[0]
+        connected = await self._setup()
+        await connected.release()
+        return connected.settings
 
     async def request(
         self, method: str, path: str, *, params: dict[str, Any] | None = None, response_format: str = "json"
@@ -89,7 +137,33 @@ class WistiaAsyncClient:
 
         List values in ``params`` are sent as ``name[]=v`` (the hook's encoding).
         """
-        settings, client, limiter = await self._setup()
+        connected = await self._setup()
+        try:
+            return await self._request(connected, method, path, params, response_format)
+        except WistiaAuthError:
+            # A rotated token: read the connection now. If it changed, send once more with it;
+            # if not, the next request reads it again (it may be fixed by then).
+            self.reconnect()
+            fresh = await self._setup()
+            try:
+                if (fresh.auth, fresh.settings.base_url) == (connected.auth, connected.settings.base_url):
+                    self.reconnect()
+                    raise
+                return await self._request(fresh, method, path, params, response_format)
+            finally:
+                await fresh.release()
+        finally:
+            await connected.release()
+
+    async def _request(
+        self,
+        connected: _Connected,
+        method: str,
+        path: str,
+        params: dict[str, Any] | None,
+        response_format: str,
+    ) -> Any:
+        settings, client, limiter = connected.settings, connected.http, connected.limiter
         method = method.upper()
         display = endpoint_path(path, response_format)
         url = settings.base_url + display
@@ -100,7 +174,7 @@ class WistiaAsyncClient:
             try:
                 self.requests_sent += 1
                 response = await client.request(
-                    method, url, params=query, headers={"Authorization": self._auth}
+                    method, url, params=query, headers={"Authorization": connected.auth}
                 )
             except httpx.TransportError as exc:
                 timed_out = isinstance(exc, httpx.TimeoutException)
@@ -115,9 +189,9 @@ class WistiaAsyncClient:
         return await acall_with_retries(attempt, AsyncRetrying(**retrying_options(settings)))
 
     async def aclose(self) -> None:
-        if self._client is not None:
-            client, self._client = self._client, None
-            await client.aclose()
+        if self._connected is not None:
+            connected, self._connected = self._connected, None
+            await connected.retire()
 
 
 _CLIENTS: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[str, tuple[WistiaAsyncClient, int]]] = (

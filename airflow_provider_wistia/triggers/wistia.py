@@ -50,12 +50,16 @@ from airflow_provider_wistia.triggers.conditions import (
     parse_timestamp,
 )
 from airflow_provider_wistia.triggers.cursor import CURSOR_LOOKBACK, NewMediaCursor, utc_now
-from airflow_provider_wistia.triggers.pollers import MediaStatusPoller, NewMediaPoller, NewMediaWatch
+from airflow_provider_wistia.triggers.pollers import (
+    JoinFailure,
+    MediaStatusPoller,
+    NewMediaPoller,
+    NewMediaWatch,
+)
 from airflow_provider_wistia.validation import require_id
 
 T = TypeVar("T")
 CURSOR_STATE_KEY = "wistia_new_media_cursor"
-MAX_ERROR_BACKOFF_SECONDS = 900.0  # an event trigger refused with 401/403/404 retries at most this far apart
 __all__ = [
     "CURSOR_LOOKBACK",
     "WistiaMediaStatsTrigger",
@@ -79,6 +83,18 @@ class _WistiaPollingTrigger(BaseTrigger):
 
     def _classpath(self) -> str:
         return f"{type(self).__module__}.{type(self).__name__}"
+
+    def _log_join_failure(self, failure: JoinFailure) -> None:
+        """One line per failed join attempt of a new-media watch (the poller retries it)."""
+        self.log.error(
+            "Cannot watch Wistia project %s (attempt %d) on connection %r: %s: %s; trying again in %.1f s.",
+            failure.project_id,
+            failure.attempt,
+            failure.wistia_conn_id,
+            type(failure.error).__name__,
+            failure.error,
+            failure.retry_in,
+        )
 
 
 class _WistiaTaskTrigger(_WistiaPollingTrigger):
@@ -275,10 +291,11 @@ class WistiaNewMediaTrigger(_WistiaTaskTrigger):
         poller = NewMediaPoller.for_connection(self.wistia_conn_id)
         poller.watch(watch)
 
-        async def next_outcome() -> Outcome:
+        async def next_outcome() -> Outcome | None:
             item = await watch.queue.get()
-            if isinstance(item, BaseException):
-                raise item
+            if isinstance(item, JoinFailure):  # the poller retries the join; the task keeps waiting
+                self._log_join_failure(item)
+                return None
             return new_medias_outcome(item, self.project_id)
 
         try:
@@ -417,10 +434,6 @@ class WistiaNewMediaEventTrigger(_WistiaPollingTrigger, BaseEventTrigger):
             self.log.warning("Cannot %s the Wistia media cursor in the asset state store: %s", action, exc)
             return None
 
-    def _error_delay(self, attempt: int) -> float:
-        base = max(self.poll_interval, 0.1)
-        return min(MAX_ERROR_BACKOFF_SECONDS, base * 2 ** (attempt - 1))
-
     # ------------------------------------------------------------------ run
     async def run(self) -> AsyncIterator[TriggerEvent]:
         if self.cursor.seen is None and self.cursor.restore(await self._state_store("aget")):
@@ -433,25 +446,13 @@ class WistiaNewMediaEventTrigger(_WistiaPollingTrigger, BaseEventTrigger):
         )
         poller = NewMediaPoller.for_connection(self.wistia_conn_id)
         poller.watch(watch)
-        failed_attempts = 0
         saved = unsaved = None  # the cursor after the events yielded one poll ago / in this poll
         try:
             while True:
                 item = await watch.queue.get()
-                if isinstance(item, BaseException):
-                    failed_attempts += 1
-                    delay = self._error_delay(failed_attempts)
-                    self.log.error(
-                        "Cannot watch Wistia project %s (attempt %d): %s; trying again in %.1f s.",
-                        self.project_id,
-                        failed_attempts,
-                        item,
-                        delay,
-                    )
-                    watch.retry_join_at(asyncio.get_running_loop().time() + delay)
-                    poller.wake()
+                if isinstance(item, JoinFailure):  # the poller retries the join, backing off
+                    self._log_join_failure(item)
                     continue
-                failed_attempts = 0
                 new, state = item
                 if unsaved is not None and unsaved != saved:
                     # The events before ``unsaved`` were yielded a poll ago: the triggerer has them.
