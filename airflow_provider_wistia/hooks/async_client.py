@@ -44,14 +44,17 @@ CONNECTION_MAX_AGE = 300.0  # seconds: a running trigger sees a rotated token at
 USER_AGENT = f"airflow-provider-wistia/{__version__} (+httpx/{httpx.__version__})"
 
 
-def _connect(conn_id: str) -> tuple[WistiaSettings, httpx.AsyncClient]:
-    """The connection's settings (read through the hook) and an httpx client for them."""
+def _connect(conn_id: str) -> WistiaSettings:
+    """The connection's settings, looked up and validated through the hook."""
     from airflow_provider_wistia.hooks.wistia import WistiaHook
 
-    settings = WistiaHook(wistia_conn_id=conn_id).settings
+    return WistiaHook(wistia_conn_id=conn_id).settings
+
+
+def _http_client(settings: WistiaSettings) -> httpx.AsyncClient:
     timeout = httpx.Timeout(settings.timeout, connect=min(10.0, settings.timeout))
     headers = {"User-Agent": USER_AGENT, "Accept": "application/json"}
-    return settings, httpx.AsyncClient(timeout=timeout, headers=headers, follow_redirects=False)
+    return httpx.AsyncClient(timeout=timeout, headers=headers, follow_redirects=False)
 
 
 @dataclass(eq=False)
@@ -113,12 +116,18 @@ class WistiaAsyncClient:
                 # In a thread: Airflow's connection lookup is synchronous, and building the
                 # client loads the CA bundle (tens of milliseconds the event loop must not wait).
                 self.connection_reads += 1
-                settings, http = await asyncio.to_thread(_connect, self.wistia_conn_id)
-                limiter = shared_limiter(settings.conn_id, settings.base_url, settings.rate_limit_per_minute)
-                self._connected = _Connected(settings, http, limiter, auth_header_value(settings), now)
+                settings = await asyncio.to_thread(_connect, self.wistia_conn_id)
                 self._stale = False
-                if old is not None:
-                    await old.retire()
+                if old is not None and old.settings == settings:
+                    old.read_at = now  # unchanged: keep the client and its open connections
+                else:
+                    http = await asyncio.to_thread(_http_client, settings)
+                    limiter = shared_limiter(
+                        settings.conn_id, settings.base_url, settings.rate_limit_per_minute
+                    )
+                    self._connected = _Connected(settings, http, limiter, auth_header_value(settings), now)
+                    if old is not None:
+                        await old.retire()
             connected = self._connected
         assert connected is not None
         connected.in_flight += 1
@@ -141,13 +150,12 @@ class WistiaAsyncClient:
         try:
             return await self._request(connected, method, path, params, response_format)
         except WistiaAuthError:
-            # A rotated token: read the connection now. If it changed, send once more with it;
-            # if not, the next request reads it again (it may be fixed by then).
+            # A rotated token? Read the connection now; if it changed, send once more with it.
             self.reconnect()
             fresh = await self._setup()
             try:
-                if (fresh.auth, fresh.settings.base_url) == (connected.auth, connected.settings.base_url):
-                    self.reconnect()
+                if fresh is connected:  # the same connection: the token really is refused
+                    self.reconnect()  # the next request reads it again (it may be fixed by then)
                     raise
                 return await self._request(fresh, method, path, params, response_format)
             finally:

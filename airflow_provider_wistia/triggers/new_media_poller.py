@@ -78,19 +78,14 @@ class _JoinState:
 class NewMediaPoller(SharedPoller):
     """Lists the account newest first once per round for every watched project."""
 
-    def __init__(self, wistia_conn_id: str, clock: Any = None) -> None:
-        super().__init__(wistia_conn_id, clock)
-        self._state: dict[NewMediaWatch, _JoinState] = {}
+    _state: dict[NewMediaWatch, _JoinState]
 
     def watch(self, watcher: NewMediaWatch) -> NewMediaWatch:
         self.add(watcher)
         return watcher
 
-    def joined(self, watcher: NewMediaWatch) -> None:
-        self._state[watcher] = _JoinState()
-
-    def left(self, watcher: NewMediaWatch) -> None:
-        self._state.pop(watcher, None)
+    def new_state(self) -> _JoinState:
+        return _JoinState()
 
     def connection_failed(self, exc: BaseException) -> None:
         if isinstance(exc, TRANSIENT_ERRORS):

@@ -42,6 +42,7 @@ class SharedPoller(ABC):
     def __init__(self, wistia_conn_id: str, clock: Callable[[], float] | None = None) -> None:
         self.wistia_conn_id = wistia_conn_id
         self.watchers: list[Any] = []
+        self._state: dict[Any, Any] = {}  # watcher -> what the poller knows of it (its alone)
         self.rounds = 0  # full rounds run
         self.requests = 0  # requests sent by this poller
         self.failures = 0  # rounds in a row that failed for the whole connection
@@ -61,7 +62,7 @@ class SharedPoller(ABC):
 
     def add(self, watcher: Any) -> None:
         self.watchers.append(watcher)
-        self.joined(watcher)
+        self._state[watcher] = self.new_state()
         if self._task is None or self._task.done():
             self._task = asyncio.create_task(
                 self._run(), name=f"wistia-{type(self).__name__}-{self.wistia_conn_id}"
@@ -72,7 +73,7 @@ class SharedPoller(ABC):
         """Forget ``watcher``; with the last one, stop the poller and wait until it has stopped."""
         if watcher in self.watchers:
             self.watchers.remove(watcher)
-            self.left(watcher)
+            self._state.pop(watcher, None)
         if not self.watchers:
             if self._registry.get(asyncio.get_running_loop(), {}).get(self.wistia_conn_id) is self:
                 del self._registry[asyncio.get_running_loop()][self.wistia_conn_id]
@@ -83,12 +84,8 @@ class SharedPoller(ABC):
                     await task
 
     @abstractmethod
-    def joined(self, watcher: Any) -> None:
-        """A watcher subscribed: set up its state."""
-
-    @abstractmethod
-    def left(self, watcher: Any) -> None:
-        """A watcher unsubscribed: drop its state."""
+    def new_state(self) -> Any:
+        """The poller's state of a watcher that just subscribed."""
 
     def interval(self) -> float:
         return min((w.poll_interval for w in self.watchers), default=0.0)

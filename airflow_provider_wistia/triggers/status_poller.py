@@ -87,20 +87,15 @@ def is_about_the_ids(exc: BaseException) -> bool:
 class MediaStatusPoller(SharedPoller):
     """Reads every watched media with ``hashed_ids[]`` batches, one request per 100 ids."""
 
-    def __init__(self, wistia_conn_id: str, clock: Any = None) -> None:
-        super().__init__(wistia_conn_id, clock)
-        self._state: dict[StatusWatch, _WaitState] = {}
+    _state: dict[StatusWatch, _WaitState]
 
     def watch(self, media_id: str, poll_interval: float) -> StatusWatch:
         watcher = StatusWatch(media_id, poll_interval)
         self.add(watcher)
         return watcher
 
-    def joined(self, watcher: StatusWatch) -> None:
-        self._state[watcher] = _WaitState()
-
-    def left(self, watcher: StatusWatch) -> None:
-        self._state.pop(watcher, None)
+    def new_state(self) -> _WaitState:
+        return _WaitState()
 
     def connection_failed(self, exc: BaseException) -> None:
         if isinstance(exc, WistiaError) and exc.status_code in (401, 403):  # the token: every wait
