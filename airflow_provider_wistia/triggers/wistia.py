@@ -6,7 +6,9 @@ connection's shared rate limiter) and every wait is ``asyncio.sleep``. Status an
 new-media triggers of one connection share one poller per triggerer process
 (:mod:`.pollers`), so a thousand waits cost ten requests a round. Errors in
 :data:`conditions.TRANSIENT_ERRORS` (rate limits and 5xx that survived the client's own
-retries, connection problems) are retried with a doubling back-off; nothing else is.
+retries, connection problems) are retried with a doubling back-off, and so is a new-media
+watch whose first read is refused (401/403/404, a missing connection: up to 15 minutes apart,
+one log line each); a status wait hears the other errors of its own media only.
 
 Task triggers fire one JSON event and stop::
 
@@ -117,7 +119,8 @@ class _WistiaTaskTrigger(_WistiaPollingTrigger):
 
     @abstractmethod
     def watching(self) -> AbstractAsyncContextManager[Callable[[], Awaitable[Outcome | None]]]:
-        """While entered: a coroutine function giving the next check's outcome (None: transient error)."""
+        """While entered: a coroutine function giving the next check's outcome (None: nothing
+        to decide yet, e.g. a transient error)."""
 
     def serialize(self) -> tuple[str, dict[str, Any]]:
         common = {"wistia_conn_id": self.wistia_conn_id, "poll_interval": self.poll_interval}
@@ -232,6 +235,10 @@ class WistiaMediaStatusTrigger(_WistiaTaskTrigger):
 
 class WistiaNewMediaTrigger(_WistiaTaskTrigger):
     """Wait until a project holds media created at or after ``since`` and not in ``known_media_ids``.
+
+    A refused first read (401/403, a 404 of the project, a missing connection) does not end
+    the wait: the shared poller retries it with a back-off of up to 15 minutes, a log line each
+    time, until it succeeds or ``end_time`` passes.
 
     :param project_id: hashed id of the project.
     :param since: datetime or ISO-8601 string (None: every media counts unless known).
