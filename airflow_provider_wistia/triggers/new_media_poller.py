@@ -17,6 +17,7 @@ to the watcher's own cursor, however long the outage was.
 from __future__ import annotations
 
 import asyncio
+import logging
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -32,6 +33,8 @@ from airflow_provider_wistia.triggers.conditions import (
 )
 from airflow_provider_wistia.triggers.cursor import CURSOR_LOOKBACK
 from airflow_provider_wistia.triggers.poller_base import BATCH_SIZE, SharedPoller
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -128,7 +131,15 @@ class NewMediaPoller(SharedPoller):
                 return
             if isinstance(exc, TRANSIENT_ERRORS):
                 state.failures += 1
-                state.due = self.clock() + backoff_delay(watcher.poll_interval, state.failures)
+                delay = backoff_delay(watcher.poll_interval, state.failures)
+                state.due = self.clock() + delay
+                log.warning(
+                    "Transient Wistia error reading project %s (failure %d in a row): %s; again in %.1f s.",
+                    watcher.project_id,
+                    state.failures,
+                    exc,
+                    delay,
+                )
             else:
                 self._join_failed(watcher, state, exc)
             return
