@@ -390,10 +390,19 @@ class WistiaEmulator:
         status: int | None = None,
         retry_after: int | None = None,
         delay: float | None = None,
+        query: str | None = None,
     ) -> None:
-        """Script ``kind`` for the next ``times`` requests matching ``method`` / ``path`` (regex)."""
+        """Script ``kind`` for the next ``times`` requests matching ``method`` / ``path`` (regex)
+        and ``query`` (a regex searched in the raw query string, e.g. one media's hashed id)."""
         self.faults.add(
-            kind, method=method, path=path, times=times, status=status, retry_after=retry_after, delay=delay
+            kind,
+            method=method,
+            path=path,
+            times=times,
+            status=status,
+            retry_after=retry_after,
+            delay=delay,
+            query=query,
         )
 
     def set_random_faults(

@@ -56,9 +56,12 @@ class Fault:
     status: int | None = None
     retry_after: int | None = None
     delay: float | None = None
+    query: re.Pattern[str] | None = None  # searched in the raw query string (e.g. one hashed id)
 
-    def matches(self, methods: tuple[str, ...], path: str) -> bool:
+    def matches(self, methods: tuple[str, ...], path: str, query: str = "") -> bool:
         if self.method is not None and self.method not in methods:
+            return False
+        if self.query is not None and self.query.search(query) is None:
             return False
         return self.path is None or self.path.search(path) is not None
 
@@ -99,6 +102,7 @@ class FaultInjector:
         status: int | None = None,
         retry_after: int | None = None,
         delay: float | None = None,
+        query: str | None = None,
     ) -> None:
         _check_kind(kind)
         rule = Fault(
@@ -109,6 +113,7 @@ class FaultInjector:
             status,
             retry_after,
             delay,
+            re.compile(query) if query else None,
         )
         with self._lock:
             self._scripted.append(rule)
@@ -142,17 +147,17 @@ class FaultInjector:
                 "delay": delay,
             }
 
-    def pick(self, methods: tuple[str, ...], path: str) -> Fault | None:
+    def pick(self, methods: tuple[str, ...], path: str, query: str = "") -> Fault | None:
         """The fault to inject for this request, if any (counted as injected)."""
         with self._lock:
-            fault = self._pick_locked(methods, path)
+            fault = self._pick_locked(methods, path, query)
             if fault is not None:
                 self.counts[fault.kind] = self.counts.get(fault.kind, 0) + 1
             return fault
 
-    def _pick_locked(self, methods: tuple[str, ...], path: str) -> Fault | None:
+    def _pick_locked(self, methods: tuple[str, ...], path: str, query: str) -> Fault | None:
         for rule in self._scripted:
-            if rule.matches(methods, path):
+            if rule.matches(methods, path, query):
                 rule.times -= 1
                 if rule.times <= 0:
                     self._scripted.remove(rule)
@@ -181,6 +186,7 @@ class FaultInjector:
                         "status": f.status,
                         "retry_after": f.retry_after,
                         "delay": f.delay,
+                        "query": f.query.pattern if f.query else None,
                     }
                     for f in self._scripted
                 ],

@@ -291,13 +291,14 @@ class RequestHandler(BaseHTTPRequestHandler):
         token: str,
         methods: tuple[str, ...],
         path: str,
+        query: str = "",
     ) -> tuple[Response | None, Fault | None]:
         """Rate limit, then fault choice. Returns an early response or the fault to apply later."""
         retry, stamp = emu.limiter.acquire(token)
         if retry:
             emu._count_rate_limited()
             return self._rate_limited(emu.rate_limit_status, retry), None
-        fault = emu.faults.pick(methods, path)
+        fault = emu.faults.pick(methods, path, query)
         if fault is not None and fault.kind == "rate_limit":
             emu.limiter.release(token, stamp)
             retry_after = fault.retry_after if fault.retry_after is not None else 1
@@ -372,7 +373,7 @@ class RequestHandler(BaseHTTPRequestHandler):
             method = override
         if method == "PATCH":
             method = "PUT"
-        early, fault = self._admit(emu, token, (self.command, method), path)
+        early, fault = self._admit(emu, token, (self.command, method), path, query)
         if early is not None:
             return early, fmt
         if parse_error is not None:

@@ -9,7 +9,9 @@ with ``asyncio.sleep`` (``Retry-After``, back-off, the limiter) and sends with
 httpx is not a new dependency: Apache Airflow installs it.
 
 :func:`shared_client` gives every trigger of one connection in one event loop the same
-client (one connection pool), closed when the last user leaves.
+client (one connection pool), closed when the last user leaves. The client alone decides
+when the connection is read again (after a 401/403, and every five minutes): its users
+never hold the settings themselves.
 """
 
 from __future__ import annotations
@@ -19,12 +21,14 @@ import ssl
 import weakref
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from typing import Any
 
 import httpx
 from tenacity import AsyncRetrying
 
 from airflow_provider_wistia import __version__
+from airflow_provider_wistia.exceptions import WistiaAuthError
 from airflow_provider_wistia.hooks.policy import (
     TransportFault,
     acall_with_retries,
@@ -39,17 +43,48 @@ from airflow_provider_wistia.hooks.settings import WistiaSettings
 from airflow_provider_wistia.hooks.tracks import Track
 from airflow_provider_wistia.ratelimit import SlidingWindowRateLimiter, shared_limiter
 
+CONNECTION_MAX_AGE = 300.0  # seconds: a running trigger sees a rotated token at least this soon
 USER_AGENT = f"airflow-provider-wistia/{__version__} (+httpx/{httpx.__version__})"
 
 
-def _connect(conn_id: str) -> tuple[WistiaSettings, httpx.AsyncClient]:
-    """The connection's settings (read through the hook) and an httpx client for them."""
+def _connect(conn_id: str) -> WistiaSettings:
+    """The connection's settings, looked up and validated through the hook."""
     from airflow_provider_wistia.hooks.wistia import WistiaHook
 
-    settings = WistiaHook(wistia_conn_id=conn_id).settings
+    return WistiaHook(wistia_conn_id=conn_id).settings
+
+
+def _http_client(settings: WistiaSettings) -> httpx.AsyncClient:
     timeout = httpx.Timeout(settings.timeout, connect=min(10.0, settings.timeout))
     headers = {"User-Agent": USER_AGENT, "Accept": "application/json"}
-    return settings, httpx.AsyncClient(timeout=timeout, headers=headers, follow_redirects=False)
+    return httpx.AsyncClient(timeout=timeout, headers=headers, follow_redirects=False)
+
+
+@dataclass(eq=False)
+class _Connected:
+    """One reading of the connection and the httpx client built for it.
+
+    Requests in flight keep the reading they started with; a retired one is closed by the
+    last of them, so a re-read never cuts a request short.
+    """
+
+    settings: WistiaSettings
+    http: httpx.AsyncClient
+    limiter: SlidingWindowRateLimiter
+    auth: str
+    read_at: float
+    in_flight: int = 0
+    retired: bool = False
+
+    async def release(self) -> None:
+        self.in_flight -= 1
+        if self.retired and self.in_flight == 0:
+            await self.http.aclose()
+
+    async def retire(self) -> None:
+        self.retired = True
+        if self.in_flight == 0:
+            await self.http.aclose()
 
 
 def transport_fault(exc: httpx.TransportError, *, reading_body: bool) -> TransportFault:
@@ -73,35 +108,57 @@ def transport_fault(exc: httpx.TransportError, *, reading_body: bool) -> Transpo
 class WistiaAsyncClient:
     """Call the Data API v1 from a coroutine: ``await client.request("GET", "medias", params=...)``.
 
+    The connection is read on first use and read again after an authentication failure
+    (401/403) and at least every ``max_age`` seconds, so a rotated token or a changed
+    setting applies to the next request without restarting the process.
+
     :param wistia_conn_id: the Airflow connection of type ``wistia``.
+    :param max_age: seconds after which the connection is read again (default 300).
     """
 
-    def __init__(self, wistia_conn_id: str) -> None:
+    def __init__(self, wistia_conn_id: str, *, max_age: float | None = None) -> None:
         self.wistia_conn_id = wistia_conn_id
-        self._settings: WistiaSettings | None = None
-        self._client: httpx.AsyncClient | None = None
-        self._limiter: SlidingWindowRateLimiter | None = None
-        self._auth = ""
+        self.max_age = CONNECTION_MAX_AGE if max_age is None else max_age
+        self._connected: _Connected | None = None
+        self._stale = False
         self._setup_lock = asyncio.Lock()
         self.requests_sent = 0
+        self.connection_reads = 0
 
-    async def _setup(self) -> tuple[WistiaSettings, httpx.AsyncClient, SlidingWindowRateLimiter]:
+    def reconnect(self) -> None:
+        """Read the connection again before the next request (e.g. after a 401)."""
+        self._stale = True
+
+    async def _setup(self) -> _Connected:
         async with self._setup_lock:
-            if self._client is None:
-                # Once, in a thread: Airflow's connection lookup is synchronous, and building the
+            now = asyncio.get_running_loop().time()
+            old = self._connected
+            if old is None or self._stale or now - old.read_at >= self.max_age:
+                # In a thread: Airflow's connection lookup is synchronous, and building the
                 # client loads the CA bundle (tens of milliseconds the event loop must not wait).
-                settings, self._client = await asyncio.to_thread(_connect, self.wistia_conn_id)
-                self._limiter = shared_limiter(
-                    settings.conn_id, settings.base_url, settings.rate_limit_per_minute
-                )
-                self._auth = auth_header_value(settings)
-                self._settings = settings
-        assert self._settings is not None and self._client is not None and self._limiter is not None
-        return self._settings, self._client, self._limiter
+                self.connection_reads += 1
+                settings = await asyncio.to_thread(_connect, self.wistia_conn_id)
+                self._stale = False
+                if old is not None and old.settings == settings:
+                    old.read_at = now  # unchanged: keep the client and its open connections
+                else:
+                    http = await asyncio.to_thread(_http_client, settings)
+                    limiter = shared_limiter(
+                        settings.conn_id, settings.base_url, settings.rate_limit_per_minute
+                    )
+                    self._connected = _Connected(settings, http, limiter, auth_header_value(settings), now)
+                    if old is not None:
+                        await old.retire()
+            connected = self._connected
+        assert connected is not None
+        connected.in_flight += 1
+        return connected
 
     async def settings(self) -> WistiaSettings:
         """The connection's validated settings."""
-        return (await self._setup())[0]
+        connected = await self._setup()
+        await connected.release()
+        return connected.settings
 
     async def request(
         self, method: str, path: str, *, params: dict[str, Any] | None = None, response_format: str = "json"
@@ -111,14 +168,39 @@ class WistiaAsyncClient:
         List values in ``params`` are sent as ``name[]=v`` (the hook's encoding). On a modern
         connection the call is mapped onto ``/modern`` and pinned, as the hook's (:mod:`.tracks`).
         """
-        settings, client, limiter = await self._setup()
+        connected = await self._setup()
+        try:
+            return await self._request(connected, method, path, params, response_format)
+        except WistiaAuthError:
+            # A rotated token? Read the connection now; if it changed, send once more with it.
+            self.reconnect()
+            fresh = await self._setup()
+            try:
+                if fresh is connected:  # the same connection: the token really is refused
+                    self.reconnect()  # the next request reads it again (it may be fixed by then)
+                    raise
+                return await self._request(fresh, method, path, params, response_format)
+            finally:
+                await fresh.release()
+        finally:
+            await connected.release()
+
+    async def _request(
+        self,
+        connected: _Connected,
+        method: str,
+        path: str,
+        params: dict[str, Any] | None,
+        response_format: str,
+    ) -> Any:
+        settings, client, limiter = connected.settings, connected.http, connected.limiter
         method = method.upper()
         prepared = Track(settings.api_version).prepare(
             method, path, params=params, response_format=response_format
         )
         display, query = prepared.display, prepared.params
         url = settings.base_url + display
-        headers = {"Authorization": self._auth, **prepared.headers}
+        headers = {"Authorization": connected.auth, **prepared.headers}
 
         async def attempt(resent_after_possible_apply: bool) -> Any:
             slot = await limiter.aacquire()
@@ -143,9 +225,9 @@ class WistiaAsyncClient:
         return await acall_with_retries(attempt, AsyncRetrying(**retrying_options(settings)))
 
     async def aclose(self) -> None:
-        if self._client is not None:
-            client, self._client = self._client, None
-            await client.aclose()
+        if self._connected is not None:
+            connected, self._connected = self._connected, None
+            await connected.retire()
 
 
 _CLIENTS: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[str, tuple[WistiaAsyncClient, int]]] = (

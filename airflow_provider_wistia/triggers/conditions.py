@@ -36,6 +36,9 @@ TRANSIENT_ERRORS: tuple[type[BaseException], ...] = (
     TimeoutError,
 )
 MAX_BACKOFF_SECONDS = 300.0
+MAX_ERROR_BACKOFF_SECONDS = (
+    900.0  # a refused join (401/403/404, no connection) retries at most this far apart
+)
 MIN_BACKOFF_SECONDS = 0.1
 # Canonical ``/medias/<id>/stats`` keys, indexed by their lower-case, underscore-free spelling.
 STATS_METRICS = {
@@ -64,6 +67,13 @@ def backoff_delay(poll_interval: float, failures: int) -> float:
     """Seconds to wait after ``failures`` consecutive transient errors (doubling, capped)."""
     base = max(float(poll_interval), MIN_BACKOFF_SECONDS)
     return min(max(MAX_BACKOFF_SECONDS, base), base * 2 ** max(failures - 1, 0))
+
+
+def error_backoff_delay(poll_interval: float, attempt: int) -> float:
+    """Seconds before attempt ``attempt + 1`` after a refusal that needs a fix (401/403/404, a
+    missing connection, an unexpected error): ``poll_interval`` doubling, capped at 15 minutes."""
+    base = max(float(poll_interval), MIN_BACKOFF_SECONDS)
+    return min(MAX_ERROR_BACKOFF_SECONDS, base * 2 ** max(attempt - 1, 0))
 
 
 def _is_number(value: Any) -> bool:

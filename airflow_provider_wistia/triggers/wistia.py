@@ -6,7 +6,9 @@ connection's shared rate limiter) and every wait is ``asyncio.sleep``. Status an
 new-media triggers of one connection share one poller per triggerer process
 (:mod:`.pollers`), so a thousand waits cost ten requests a round. Errors in
 :data:`conditions.TRANSIENT_ERRORS` (rate limits and 5xx that survived the client's own
-retries, connection problems) are retried with a doubling back-off; nothing else is.
+retries, connection problems) are retried with a doubling back-off, and so is a new-media
+watch whose first read is refused (401/403/404, a missing connection: up to 15 minutes apart,
+one log line each); a status wait hears the other errors of its own media only.
 
 Task triggers fire one JSON event and stop::
 
@@ -50,12 +52,16 @@ from airflow_provider_wistia.triggers.conditions import (
     parse_timestamp,
 )
 from airflow_provider_wistia.triggers.cursor import CURSOR_LOOKBACK, NewMediaCursor, utc_now
-from airflow_provider_wistia.triggers.pollers import MediaStatusPoller, NewMediaPoller, NewMediaWatch
+from airflow_provider_wistia.triggers.pollers import (
+    JoinFailure,
+    MediaStatusPoller,
+    NewMediaPoller,
+    NewMediaWatch,
+)
 from airflow_provider_wistia.validation import require_id
 
 T = TypeVar("T")
 CURSOR_STATE_KEY = "wistia_new_media_cursor"
-MAX_ERROR_BACKOFF_SECONDS = 900.0  # an event trigger refused with 401/403/404 retries at most this far apart
 __all__ = [
     "CURSOR_LOOKBACK",
     "WistiaMediaStatsTrigger",
@@ -80,6 +86,18 @@ class _WistiaPollingTrigger(BaseTrigger):
     def _classpath(self) -> str:
         return f"{type(self).__module__}.{type(self).__name__}"
 
+    def _log_join_failure(self, failure: JoinFailure) -> None:
+        """One line per failed join attempt of a new-media watch (the poller retries it)."""
+        self.log.error(
+            "Cannot watch Wistia project %s (attempt %d) on connection %r: %s: %s; trying again in %.1f s.",
+            failure.project_id,
+            failure.attempt,
+            failure.wistia_conn_id,
+            type(failure.error).__name__,
+            failure.error,
+            failure.retry_in,
+        )
+
 
 class _WistiaTaskTrigger(_WistiaPollingTrigger):
     """A trigger behind a deferred task: waits for outcomes until done, failed or out of time.
@@ -101,7 +119,8 @@ class _WistiaTaskTrigger(_WistiaPollingTrigger):
 
     @abstractmethod
     def watching(self) -> AbstractAsyncContextManager[Callable[[], Awaitable[Outcome | None]]]:
-        """While entered: a coroutine function giving the next check's outcome (None: transient error)."""
+        """While entered: a coroutine function giving the next check's outcome (None: nothing
+        to decide yet, e.g. a transient error)."""
 
     def serialize(self) -> tuple[str, dict[str, Any]]:
         common = {"wistia_conn_id": self.wistia_conn_id, "poll_interval": self.poll_interval}
@@ -217,6 +236,10 @@ class WistiaMediaStatusTrigger(_WistiaTaskTrigger):
 class WistiaNewMediaTrigger(_WistiaTaskTrigger):
     """Wait until a project holds media created at or after ``since`` and not in ``known_media_ids``.
 
+    A refused first read (401/403, a 404 of the project, a missing connection) does not end
+    the wait: the shared poller retries it with a back-off of up to 15 minutes, a log line each
+    time, until it succeeds or ``end_time`` passes.
+
     :param project_id: hashed id of the project.
     :param since: datetime or ISO-8601 string (None: every media counts unless known).
     :param known_media_ids: hashed ids that do not count as new.
@@ -275,10 +298,11 @@ class WistiaNewMediaTrigger(_WistiaTaskTrigger):
         poller = NewMediaPoller.for_connection(self.wistia_conn_id)
         poller.watch(watch)
 
-        async def next_outcome() -> Outcome:
+        async def next_outcome() -> Outcome | None:
             item = await watch.queue.get()
-            if isinstance(item, BaseException):
-                raise item
+            if isinstance(item, JoinFailure):  # the poller retries the join; the task keeps waiting
+                self._log_join_failure(item)
+                return None
             return new_medias_outcome(item, self.project_id)
 
         try:
@@ -417,10 +441,6 @@ class WistiaNewMediaEventTrigger(_WistiaPollingTrigger, BaseEventTrigger):
             self.log.warning("Cannot %s the Wistia media cursor in the asset state store: %s", action, exc)
             return None
 
-    def _error_delay(self, attempt: int) -> float:
-        base = max(self.poll_interval, 0.1)
-        return min(MAX_ERROR_BACKOFF_SECONDS, base * 2 ** (attempt - 1))
-
     # ------------------------------------------------------------------ run
     async def run(self) -> AsyncIterator[TriggerEvent]:
         if self.cursor.seen is None and self.cursor.restore(await self._state_store("aget")):
@@ -433,25 +453,13 @@ class WistiaNewMediaEventTrigger(_WistiaPollingTrigger, BaseEventTrigger):
         )
         poller = NewMediaPoller.for_connection(self.wistia_conn_id)
         poller.watch(watch)
-        failed_attempts = 0
         saved = unsaved = None  # the cursor after the events yielded one poll ago / in this poll
         try:
             while True:
                 item = await watch.queue.get()
-                if isinstance(item, BaseException):
-                    failed_attempts += 1
-                    delay = self._error_delay(failed_attempts)
-                    self.log.error(
-                        "Cannot watch Wistia project %s (attempt %d): %s; trying again in %.1f s.",
-                        self.project_id,
-                        failed_attempts,
-                        item,
-                        delay,
-                    )
-                    watch.retry_join_at(asyncio.get_running_loop().time() + delay)
-                    poller.wake()
+                if isinstance(item, JoinFailure):  # the poller retries the join, backing off
+                    self._log_join_failure(item)
                     continue
-                failed_attempts = 0
                 new, state = item
                 if unsaved is not None and unsaved != saved:
                     # The events before ``unsaved`` were yielded a poll ago: the triggerer has them.
