@@ -39,10 +39,25 @@ def default_deferrable() -> bool:
     return conf.getboolean("operators", "default_deferrable", fallback=False)
 
 
+def has_shared_streams() -> bool:
+    """Whether this Airflow's triggerer runs shared streams in ack mode (Airflow 3.3+).
+
+    Detected by feature, not by version: ``airflow.triggers.shared_stream`` with its
+    ``SharedStreamProducer``, and ``BaseEventTrigger.create_shared_stream_producer``.
+    """
+    try:
+        from airflow.triggers.base import BaseEventTrigger
+        from airflow.triggers.shared_stream import SharedStreamProducer  # noqa: F401
+    except ImportError:
+        return False
+    return hasattr(BaseEventTrigger, "create_shared_stream_producer")
+
+
 __all__ = [
     "AirflowException",
     "AirflowFailException",
     "AirflowSensorTimeout",
     "AirflowSkipException",
     "default_deferrable",
+    "has_shared_streams",
 ]
