@@ -53,6 +53,15 @@ def has_shared_streams() -> bool:
     return hasattr(BaseEventTrigger, "create_shared_stream_producer")
 
 
+def shared_stream_producer_base() -> type:
+    """Airflow's ``SharedStreamProducer`` where shared streams exist, else ``object``."""
+    if not has_shared_streams():
+        return object
+    from airflow.triggers.shared_stream import SharedStreamProducer
+
+    return SharedStreamProducer
+
+
 __all__ = [
     "AirflowException",
     "AirflowFailException",
@@ -60,4 +69,5 @@ __all__ = [
     "AirflowSkipException",
     "default_deferrable",
     "has_shared_streams",
+    "shared_stream_producer_base",
 ]

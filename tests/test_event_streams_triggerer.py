@@ -28,6 +28,7 @@ from typing import Any
 import pytest
 from conftest import conn_json
 
+from airflow_provider_wistia._compat import has_shared_streams
 from airflow_provider_wistia.emulator import WistiaEmulator
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
@@ -131,6 +132,9 @@ def deployment(emulator: WistiaEmulator, tmp_path: Path):
         deployment.stop()
 
 
+@pytest.mark.skipif(
+    not has_shared_streams(), reason="Airflow 3.3+ shared streams (run() is tested in-process)"
+)
 def test_every_media_reaches_a_dag_run_across_triggerer_kills(
     emulator: WistiaEmulator, deployment: Deployment
 ) -> None:

@@ -17,15 +17,19 @@ import pendulum
 import pytest
 from airflow.sdk import DAG, Asset, AssetWatcher
 from airflow.triggers.base import BaseEventTrigger
-from airflow.triggers.shared_stream import SharedStreamManager
 from test_sensors import backdate
 
+from airflow_provider_wistia._compat import has_shared_streams
 from airflow_provider_wistia.emulator import WistiaEmulator
 from airflow_provider_wistia.triggers import WistiaNewMediaEventTrigger
 from airflow_provider_wistia.triggers import events as events_module
 from airflow_provider_wistia.triggers.cursor_stores import stream_cursor_key
 
+if has_shared_streams():
+    from airflow.triggers.shared_stream import SharedStreamManager
+
 POLL = 0.05
+needs_streams = pytest.mark.skipif(not has_shared_streams(), reason="shared streams: Airflow 3.3+")
 _ids = itertools.count(1)
 
 
@@ -111,6 +115,7 @@ def list_calls(emulator: WistiaEmulator) -> int:
     return sum(1 for r in emulator.requests if r.path == "/v1/medias.json")
 
 
+@needs_streams
 def test_one_event_per_poll_with_its_medias_oldest_first(emulator: WistiaEmulator) -> None:
     project = emulator.create_project("Inbox")["hashedId"]
     other = emulator.create_project("Elsewhere")["hashedId"]
@@ -138,6 +143,7 @@ def test_one_event_per_poll_with_its_medias_oldest_first(emulator: WistiaEmulato
     run(scenario)
 
 
+@needs_streams
 def test_known_media_ids_replace_the_baseline(emulator: WistiaEmulator) -> None:
     project = emulator.create_project("Inbox")["hashedId"]
     handled, missed = (emulator.create_media(f"{n}.mp4", project)["hashed_id"] for n in ("handled", "missed"))
@@ -154,6 +160,7 @@ def test_known_media_ids_replace_the_baseline(emulator: WistiaEmulator) -> None:
     run(scenario)
 
 
+@needs_streams
 def test_window_catches_media_that_are_listed_late(emulator: WistiaEmulator) -> None:
     project = emulator.create_project("Inbox")["hashedId"]
     emulator.create_media("seen.mp4", project)
@@ -173,6 +180,7 @@ def test_window_catches_media_that_are_listed_late(emulator: WistiaEmulator) -> 
     run(scenario)
 
 
+@needs_streams
 def test_the_cursor_is_saved_only_once_airflow_stored_the_event(emulator: WistiaEmulator) -> None:
     """Ack mode: no confirmation, no save; a restart then delivers the same medias again."""
     project = emulator.create_project("Inbox")["hashedId"]
@@ -202,6 +210,7 @@ def test_the_cursor_is_saved_only_once_airflow_stored_the_event(emulator: Wistia
     run(scenario)
 
 
+@needs_streams
 def test_two_watchers_of_one_stream_keep_their_own_cursors_and_a_late_one_gets_a_replay(
     emulator: WistiaEmulator,
 ) -> None:

@@ -10,8 +10,10 @@ import logging
 import re
 
 import pytest
-from airflow.triggers.shared_stream import SharedStreamManager
 from test_triggers_event import FakeStateStore, Watch, run
+
+pytest.importorskip("airflow.triggers.shared_stream", reason="shared streams: Airflow 3.3+")
+from airflow.triggers.shared_stream import SharedStreamManager
 
 from airflow_provider_wistia.emulator import WistiaEmulator
 from airflow_provider_wistia.triggers import WistiaNewMediaEventTrigger
@@ -91,3 +93,35 @@ def test_no_tight_loop_and_no_failed_trigger(
     requests = [r for r in emulator.requests if r.path == "/v1/medias.json"]
     assert len(requests) == (0 if problem == "missing connection" else len(lines))
     assert not any(r.levelno >= logging.ERROR and r.exc_info for r in caplog.records)  # no tracebacks
+
+
+def test_the_client_is_renewed_so_a_changed_connection_applies_without_a_failure(
+    emulator: WistiaEmulator,
+    set_connection,
+    caplog: pytest.LogCaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The producer re-reads its connection at least every ``CLIENT_MAX_AGE_SECONDS`` (5 min;
+    0.3 s here): a token changed in the connection before the old one is revoked is never refused."""
+    from airflow_provider_wistia.triggers import streams
+
+    monkeypatch.setattr(streams, "CLIENT_MAX_AGE_SECONDS", 0.3)
+    caplog.set_level(logging.INFO, logger=STREAMS_LOGGER)
+    project = emulator.create_project("Inbox")["hashedId"]
+    old_token = "old-token-7c1e"
+    emulator.configure(tokens=[old_token])
+    set_connection(token=old_token)
+
+    async def scenario() -> None:
+        watch = Watch(SharedStreamManager(), WistiaNewMediaEventTrigger(project, 0.1), FakeStateStore())
+        await asyncio.sleep(0.4)
+        emulator.configure(tokens=[old_token, "new-token-3d8a"])
+        set_connection(token="new-token-3d8a")
+        await asyncio.sleep(0.8)  # longer than the client's age limit
+        emulator.configure(tokens=["new-token-3d8a"])  # the old token is revoked
+        a = emulator.create_media("a.mp4", project)["hashed_id"]
+        assert await watch.until(1) == [a]
+        await watch.stop()
+
+    run(scenario)
+    assert attempt_lines(caplog) == []  # never refused: the client had re-read the connection

@@ -15,6 +15,7 @@ from typing import Any
 
 from airflow.triggers.base import BaseEventTrigger, TriggerEvent
 
+from airflow_provider_wistia._compat import has_shared_streams
 from airflow_provider_wistia.hooks.wistia import WistiaHook
 from airflow_provider_wistia.triggers.conditions import check_interval
 from airflow_provider_wistia.triggers.cursor_stores import (
@@ -85,8 +86,10 @@ class WistiaNewMediaEventTrigger(BaseEventTrigger):
         return "airflow_provider_wistia.triggers.wistia.WistiaNewMediaEventTrigger", self._kwargs()
 
     # ------------------------------------------------------------------ shared stream
-    def shared_stream_key(self) -> Hashable:
-        return stream_key(self.wistia_conn_id, self.project_id)
+    def shared_stream_key(self) -> Hashable | None:
+        """One poll loop per (connection, project), where the triggerer has ack-mode shared
+        streams; None (poll alone, :meth:`run`) elsewhere."""
+        return stream_key(self.wistia_conn_id, self.project_id) if has_shared_streams() else None
 
     @classmethod
     def create_shared_stream_producer(cls, kwargs: dict[str, Any]) -> NewMediaStreamProducer:

@@ -34,6 +34,7 @@ from dataclasses import dataclass, field
 from itertools import count
 from typing import TYPE_CHECKING, Any
 
+from airflow_provider_wistia._compat import shared_stream_producer_base
 from airflow_provider_wistia.hooks.async_client import WistiaAsyncClient
 from airflow_provider_wistia.triggers.conditions import TRANSIENT_ERRORS, backoff_delay
 from airflow_provider_wistia.triggers.cursor import NewMediaCursor, utc_now
@@ -42,11 +43,8 @@ from airflow_provider_wistia.triggers.pollers import list_newest_first
 
 if TYPE_CHECKING:
     from airflow.triggers.shared_stream import AdvanceItem, SharedStreamProducer
-else:
-    try:
-        from airflow.triggers.shared_stream import SharedStreamProducer
-    except ImportError:  # before Airflow 3.3: the trigger drives the producer itself
-        SharedStreamProducer = object
+else:  # before Airflow 3.3 a plain class: the trigger drives the producer itself
+    SharedStreamProducer = shared_stream_producer_base()
 
 log = logging.getLogger(__name__)
 
