@@ -5,7 +5,9 @@ temporary ``AIRFLOW_HOME``. One DAG is scheduled on two assets, each watched by 
 ``WistiaNewMediaEventTrigger`` of its own project. Medias land in the emulator at a steady pace
 and in bursts while the triggerer is killed (``SIGKILL`` to its process group) twice and
 restarted. Afterwards the metadata database must show every media in an asset event (counting
-repeats) and every asset event consumed by a DAG run (``dagrun_asset_event``).
+repeats) and every asset event consumed by a DAG run (``dagrun_asset_event``). A third asset
+watches the first project with the same trigger arguments, so Airflow runs one trigger for both
+assets: that trigger keeps its cursor in a Variable (the state store offers no single asset).
 
 Airflow 3.3.2's scheduler builds an asset-triggered run from the events up to the moment the
 asset was first queued (apache/airflow#56050): an event stored after that moment, from a later
@@ -46,9 +48,12 @@ from airflow_provider_wistia.triggers import WistiaNewMediaEventTrigger
 def watched(name, project_id):
     trigger = WistiaNewMediaEventTrigger(project_id=project_id, poll_interval={poll})
     watcher = AssetWatcher(name=name + "_watcher", trigger=trigger)
-    return Asset(name=name, uri=f"wistia://projects/{{project_id}}", watchers=[watcher])
+    return Asset(name=name, uri=f"wistia://projects/{{project_id}}/{{name}}", watchers=[watcher])
 
-with DAG("{dag_id}", schedule=(watched("wistia_one", "{one}") | watched("wistia_two", "{two}")),
+# wistia_one_copy's trigger is wistia_one's (same arguments): Airflow runs it once for both
+# assets, and it keeps its cursor in a Variable (no single asset state store).
+with DAG("{dag_id}", schedule=(watched("wistia_one", "{one}") | watched("wistia_two", "{two}")
+                               | watched("wistia_one_copy", "{one}")),
          start_date=pendulum.datetime(2026, 1, 1, tz="UTC"), catchup=False, max_active_runs=1000):
     EmptyOperator(task_id="consume")
 """
@@ -118,6 +123,9 @@ class Deployment:
             payload = (json.loads(extra) or {}).get("payload") or {}
             out.append((event_id, [m["dedupe_key"] for m in payload.get("medias") or []]))
         return out
+
+    def variables(self) -> list[str]:
+        return [row[0] for row in self.rows("SELECT key FROM variable")]
 
     def consumed(self) -> set[int]:
         return {row[0] for row in self.rows("SELECT event_id FROM dagrun_asset_event")}
@@ -224,3 +232,9 @@ def test_every_media_reaches_a_dag_run_across_triggerer_kills(
     assert repeats <= len(added) // 2  # repeats only from the crash windows
     assert len(events) < len(added)  # bursts were one event per poll, not one per media
     assert flushes <= 2
+    # The shared trigger of wistia_one and its copy kept its cursor in a Variable of its own.
+    assert [
+        key
+        for key in deployment.variables()
+        if key.startswith(f"wistia_new_media_cursor/wistia_default/{one}/")
+    ]
