@@ -113,7 +113,8 @@ class WistiaNewMediaEventTrigger(BaseEventTrigger):
         """Poll alone (Airflow before 3.3, where the triggerer has no shared streams).
 
         A poll's cursor is saved at the first later poll at least :data:`SAVE_DELAY_SECONDS`
-        after its event was yielded: a crash within that window repeats the event.
+        after its event was yielded: a crash within that window repeats the event. A poll
+        without an event (a baseline, a quiet poll) behind no unsaved one is saved at once.
         """
         subscription = await self._subscription()
         producer = NewMediaStreamProducer(
@@ -128,7 +129,11 @@ class WistiaNewMediaEventTrigger(BaseEventTrigger):
                 medias = raw_event["deliveries"].get(subscription.token)
                 if medias:
                     yield self._event(medias)
-                unsaved.append((loop.time() + SAVE_DELAY_SECONDS, record))
+                    unsaved.append((loop.time() + SAVE_DELAY_SECONDS, record))
+                elif unsaved:
+                    unsaved.append((unsaved[-1][0], record))  # saved right after the event before it
+                else:
+                    await producer.commit(record, delivered=True)  # no event to wait for (e.g. a baseline)
         finally:
             await producer.aclose()
 
