@@ -5,11 +5,17 @@
   watchers never share or overwrite one cursor.
 * :class:`VariableCursorStore`: an Airflow Variable named after the trigger's identity
   (connection, project, and a digest of its kwargs, which Airflow shares between the assets
-  that use the same trigger). Used before Airflow 3.3, and on 3.3 when one trigger watches
-  several assets (the state-store accessors offer no public way to list them).
+  that use the same trigger). Used on Airflow 3.3+ when one trigger watches several assets
+  (the state-store accessors offer no public way to list them).
 
 Both are asynchronous: the state store answers through ``aget``/``aset``; Variables are read
-and written in a thread (Airflow's Variable API is synchronous).
+and written in a thread, one request at a time (Airflow's Variable API is synchronous).
+
+* :class:`MemoryCursorStore`: nothing saved. Used before Airflow 3.3: there, a Variable read or
+  written from a trigger (in a thread, or through ``asgiref.sync_to_async`` as Airflow 3.1's
+  triggerer suggests) broke Airflow 3.1.8's trigger runner in a real ``airflow triggerer``
+  ("Response read out of order!", every trigger of the process stopped), so a restart there
+  takes a new baseline.
 """
 
 from __future__ import annotations
@@ -17,6 +23,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import json
+import weakref
 from typing import Any, Protocol
 
 CURSOR_KEY_PREFIX = "wistia_new_media_cursor"
@@ -43,6 +50,14 @@ class CursorStore(Protocol):
     async def save(self, state: dict[str, Any]) -> None: ...
 
 
+_LOCKS: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = weakref.WeakKeyDictionary()
+
+
+def _variable_lock() -> asyncio.Lock:
+    """One Variable request at a time per event loop (one triggerer's comms channel)."""
+    return _LOCKS.setdefault(asyncio.get_running_loop(), asyncio.Lock())
+
+
 class VariableCursorStore:
     """The cursor in the Airflow Variable ``key`` (JSON)."""
 
@@ -53,12 +68,26 @@ class VariableCursorStore:
     async def load(self) -> Any:
         from airflow.sdk import Variable
 
-        return await asyncio.to_thread(Variable.get, self.key, None, True)
+        async with _variable_lock():
+            return await asyncio.to_thread(Variable.get, self.key, None, True)
 
     async def save(self, state: dict[str, Any]) -> None:
         from airflow.sdk import Variable
 
-        await asyncio.to_thread(Variable.set, self.key, state, None, True)
+        async with _variable_lock():
+            await asyncio.to_thread(Variable.set, self.key, state, None, True)
+
+
+class MemoryCursorStore:
+    """No cursor kept between triggerer runs (see the module docstring)."""
+
+    description = "memory only"
+
+    async def load(self) -> Any:
+        return None
+
+    async def save(self, state: dict[str, Any]) -> None:
+        return None
 
 
 class AssetCursorStore:

@@ -21,6 +21,7 @@ from airflow_provider_wistia.triggers.conditions import check_interval
 from airflow_provider_wistia.triggers.cursor_stores import (
     AssetCursorStore,
     CursorStore,
+    MemoryCursorStore,
     VariableCursorStore,
     identity_variable_key,
     stream_cursor_key,
@@ -144,11 +145,14 @@ class WistiaNewMediaEventTrigger(BaseEventTrigger):
         return f"asset(s) {store!r}" if store is not None else f"the asset(s) of trigger {trigger_id}"
 
     def cursor_store(self) -> CursorStore:
-        """Where this watcher's cursor lives: its asset's state store, else a Variable."""
+        """Where this watcher's cursor lives: its asset's state store, else a Variable (Airflow
+        3.3+); in memory only before 3.3 (see :mod:`.cursor_stores`)."""
+        accessors = getattr(self, "asset_state_store", None)  # injected by Airflow 3.3+
+        if accessors is None and not has_shared_streams():
+            return MemoryCursorStore()
         fallback = VariableCursorStore(
             identity_variable_key(self.wistia_conn_id, self.project_id, self._kwargs())
         )
-        accessors = getattr(self, "asset_state_store", None)  # injected by Airflow 3.3+
         if accessors is None:
             return fallback
         return AssetCursorStore(accessors, stream_cursor_key(self.wistia_conn_id, self.project_id), fallback)
