@@ -189,6 +189,29 @@ class TaskRecord:
             log.warning("Could not remove the task record %r (%s); it is left behind.", self.key, exc)
 
 
+def has_shared_streams() -> bool:
+    """Whether this Airflow's triggerer runs shared streams in ack mode (Airflow 3.3+).
+
+    Detected by feature, not by version: ``airflow.triggers.shared_stream`` with its
+    ``SharedStreamProducer``, and ``BaseEventTrigger.create_shared_stream_producer``.
+    """
+    try:
+        from airflow.triggers.base import BaseEventTrigger
+        from airflow.triggers.shared_stream import SharedStreamProducer  # noqa: F401
+    except ImportError:
+        return False
+    return hasattr(BaseEventTrigger, "create_shared_stream_producer")
+
+
+def shared_stream_producer_base() -> type:
+    """Airflow's ``SharedStreamProducer`` where shared streams exist, else ``object``."""
+    if not has_shared_streams():
+        return object
+    from airflow.triggers.shared_stream import SharedStreamProducer
+
+    return SharedStreamProducer
+
+
 __all__ = [
     "AirflowException",
     "AirflowFailException",
@@ -197,4 +220,6 @@ __all__ = [
     "TaskRecord",
     "default_deferrable",
     "ends_for_good",
+    "has_shared_streams",
+    "shared_stream_producer_base",
 ]

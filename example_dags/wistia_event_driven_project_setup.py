@@ -10,7 +10,8 @@ the same conf changes nothing.
 
 ``wistia_new_media_reactor`` is scheduled by an ``AssetWatcher``: the
 ``WistiaNewMediaEventTrigger`` polls the project named by the environment variable
-``WISTIA_WATCHED_PROJECT_ID`` in the triggerer and fires once per new media.
+``WISTIA_WATCHED_PROJECT_ID`` in the triggerer and fires at most once per poll, with every
+new media of that poll (``"medias"``, oldest first, each with its ``"dedupe_key"``).
 """
 
 from __future__ import annotations
@@ -118,10 +119,11 @@ with DAG(
         """The media ids the watcher reported (or ``params.media_ids`` when run by hand)."""
         ids = list((params or {}).get("media_ids") or [])
         # The DAG is scheduled on one asset only, so every triggering event is about it.
+        # One asset event per poll: its "medias", oldest first, each with its "dedupe_key".
         for event in (e for events in (triggering_asset_events or {}).values() for e in events):
-            media = (event.extra or {}).get("payload", event.extra or {}).get("media") or {}
-            if media.get("hashed_id"):
-                ids.append(media["hashed_id"])
+            payload = (event.extra or {}).get("payload", event.extra or {})
+            ids.extend(media["dedupe_key"] for media in payload.get("medias") or [])
+        ids = list(dict.fromkeys(ids))  # a media repeated after a triggerer crash is handled once per run
         log.info("New media in project %s: %s", WATCHED_PROJECT_ID, ids)
         return ids
 

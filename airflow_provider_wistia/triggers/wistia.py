@@ -1,4 +1,4 @@
-"""Deferrable triggers of the Wistia provider, and an event trigger for asset watchers.
+"""Deferrable triggers of the Wistia provider (the asset watchers' event trigger lives in :mod:`.events`).
 
 No trigger holds a thread while it waits. Requests go through the asynchronous client
 (:mod:`..hooks.async_client`: httpx, the hook's own retry policy and error mapping, the
@@ -32,7 +32,7 @@ from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from datetime import datetime
 from typing import Any, ClassVar, TypeVar
 
-from airflow.triggers.base import BaseEventTrigger, BaseTrigger, TriggerEvent
+from airflow.triggers.base import BaseTrigger, TriggerEvent
 
 from airflow_provider_wistia.hooks.async_client import WistiaAsyncClient, shared_client
 from airflow_provider_wistia.hooks.wistia import WistiaHook
@@ -51,7 +51,8 @@ from airflow_provider_wistia.triggers.conditions import (
     new_medias_outcome,
     parse_timestamp,
 )
-from airflow_provider_wistia.triggers.cursor import CURSOR_LOOKBACK, NewMediaCursor, utc_now
+from airflow_provider_wistia.triggers.cursor import CURSOR_LOOKBACK, utc_now
+from airflow_provider_wistia.triggers.events import WistiaNewMediaEventTrigger
 from airflow_provider_wistia.triggers.pollers import (
     JoinFailure,
     MediaStatusPoller,
@@ -61,7 +62,6 @@ from airflow_provider_wistia.triggers.pollers import (
 from airflow_provider_wistia.validation import require_id
 
 T = TypeVar("T")
-CURSOR_STATE_KEY = "wistia_new_media_cursor"
 __all__ = [
     "CURSOR_LOOKBACK",
     "WistiaMediaStatsTrigger",
@@ -350,135 +350,3 @@ class WistiaMediaStatsTrigger(_WistiaTaskTrigger):
             return media_stats_outcome(body, self.media_id, self.metric, self.threshold)
 
         return self._polling_alone(read)
-
-
-class WistiaNewMediaEventTrigger(_WistiaPollingTrigger, BaseEventTrigger):
-    """Fire one event per media added to a project, for ``AssetWatcher`` (event-driven DAGs).
-
-    Keeps a :class:`.NewMediaCursor`. Its first read lists the project (newest first); then
-    the connection's shared :class:`.NewMediaPoller` lists the account newest first once a
-    round for every watched project, and the trigger fires for ids not seen yet, oldest
-    first. The first read records what exists as the baseline (no events) unless
-    ``known_media_ids`` is given, in which case every media not in it fires.
-
-    **At least once.** On Airflow >= 3.3 the cursor is saved in the watched asset's state
-    store (``asset_state_store``), but only past events yielded one poll earlier: the
-    triggerer writes events to its database after the trigger yields them, so a triggerer
-    that dies in between restarts from the cursor before them and fires them again (only
-    the last poll's events can repeat). Each event carries ``"dedupe_key"`` (the media's
-    hashed id) for a DAG to skip a repeat. Elsewhere, or when one trigger watches several
-    assets, the cursor lives in memory and a restart takes a new baseline.
-
-    A 401/403 or a 404 of the project does not end the trigger (the triggerer would only
-    recreate it at once): it logs one error line per attempt and tries again, waiting
-    twice as long each time, up to 15 minutes.
-
-    Events: ``{"status": "success", "media": {...}, "project_id": ..., "dedupe_key": ...,
-    "message": ...}``.
-
-    :param project_id: hashed id of the watched project.
-    :param poll_interval: seconds between listings.
-    :param wistia_conn_id: Airflow connection of type ``wistia``.
-    :param known_media_ids: hashed ids already handled; if given, no baseline is taken.
-    """
-
-    def __init__(
-        self,
-        project_id: str,
-        poll_interval: float = 60,
-        wistia_conn_id: str = WistiaHook.default_conn_name,
-        known_media_ids: Collection[str] | None = None,
-    ) -> None:
-        super().__init__(wistia_conn_id=wistia_conn_id, poll_interval=poll_interval)
-        self.project_id = require_id("project_id", project_id)
-        self.known_media_ids = None if known_media_ids is None else sorted(set(known_media_ids))
-        self.cursor = NewMediaCursor(self.project_id)
-
-    def serialize(self) -> tuple[str, dict[str, Any]]:
-        return self._classpath(), {
-            "project_id": self.project_id,
-            "poll_interval": self.poll_interval,
-            "wistia_conn_id": self.wistia_conn_id,
-            "known_media_ids": self.known_media_ids,
-        }
-
-    # ------------------------------------------------------------------ cursor
-    def cursor_state(self) -> dict[str, Any]:
-        """The cursor as JSON: what is saved in the asset state store."""
-        return self.cursor.state()
-
-    def restore_cursor(self, state: Any) -> bool:
-        """Adopt a saved cursor of this project; False if ``state`` is not one."""
-        return self.cursor.restore(state)
-
-    def _on_join(self, medias: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], dict[str, Any]]:
-        cursor = self.cursor
-        if cursor.seen is None and self.known_media_ids is None:  # baseline: nothing is new
-            cursor.remember(medias, utc_now())
-            return [], cursor.state()
-        if cursor.seen is None:  # known_media_ids given: everything else is new
-            cursor.seen = {}
-            new = cursor.take_new(medias, self.known_media_ids or ())
-        else:  # a restored cursor: what arrived while the trigger was away
-            new = cursor.take_new(medias)
-        cursor.remember([], utc_now())
-        return new, cursor.state()
-
-    def _on_listing(
-        self, medias: list[dict[str, Any]], newest: datetime | None
-    ) -> tuple[list[dict[str, Any]], dict[str, Any]]:
-        new = self.cursor.take_new(medias)
-        self.cursor.remember([], newest)
-        return new, self.cursor.state()
-
-    async def _state_store(self, action: str, *args: Any) -> Any:
-        store = getattr(self, "asset_state_store", None)  # injected by the triggerer (Airflow >= 3.3)
-        if store is None:
-            return None
-        try:
-            return await getattr(store, action)(CURSOR_STATE_KEY, *args)
-        except Exception as exc:
-            self.log.warning("Cannot %s the Wistia media cursor in the asset state store: %s", action, exc)
-            return None
-
-    # ------------------------------------------------------------------ run
-    async def run(self) -> AsyncIterator[TriggerEvent]:
-        if self.cursor.seen is None and self.cursor.restore(await self._state_store("aget")):
-            self.log.info(
-                "Resuming the cursor of Wistia project %s at %s", self.project_id, self.cursor.newest
-            )
-        baseline = self.cursor.seen is None and self.known_media_ids is None
-        watch = NewMediaWatch(
-            self.project_id, self.poll_interval, self.cursor.floor, self._on_join, self._on_listing, baseline
-        )
-        poller = NewMediaPoller.for_connection(self.wistia_conn_id)
-        poller.watch(watch)
-        saved = unsaved = None  # the cursor after the events yielded one poll ago / in this poll
-        try:
-            while True:
-                item = await watch.queue.get()
-                if isinstance(item, JoinFailure):  # the poller retries the join, backing off
-                    self._log_join_failure(item)
-                    continue
-                new, state = item
-                if unsaved is not None and unsaved != saved:
-                    # The events before ``unsaved`` were yielded a poll ago: the triggerer has them.
-                    await self._state_store("aset", unsaved)
-                    saved = unsaved
-                for media in new:  # oldest first
-                    yield self._media_event(media)
-                unsaved = state
-        finally:
-            await poller.remove(watch)
-
-    def _media_event(self, media: dict[str, Any]) -> TriggerEvent:
-        hashed_id = media.get("hashed_id")
-        message = f"New media {hashed_id} in Wistia project {self.project_id}."
-        self.log.info("%s", message)
-        payload = {
-            "status": "success",
-            "media": media,
-            "project_id": self.project_id,
-            "dedupe_key": hashed_id,
-        }
-        return TriggerEvent({**payload, "message": message})
