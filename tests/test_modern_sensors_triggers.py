@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from conftest import task_states, xcom
 from test_triggers import first_event
-from test_triggers_event import Watch, run
+from test_triggers_event import FakeStateStore, Watch, needs_streams, run
 
 from airflow_provider_wistia.emulator import WistiaEmulator
 from airflow_provider_wistia.hooks.wistia import WistiaHook
@@ -46,13 +46,16 @@ def test_status_trigger(modern: WistiaEmulator) -> None:
     assert all(r.query["hashed_ids[]"] == media for r in reads)
 
 
+@needs_streams
 def test_new_media_event_trigger(modern: WistiaEmulator) -> None:
     folder = modern.create_project("Inbox")["hashedId"]
     other = modern.create_project("Elsewhere")["hashedId"]
     modern.create_media("old.mp4", folder)
 
     async def scenario() -> None:
-        watch = Watch(WistiaNewMediaEventTrigger(folder, poll_interval=0.05))
+        from airflow.triggers.shared_stream import SharedStreamManager
+
+        watch = Watch(SharedStreamManager(), WistiaNewMediaEventTrigger(folder, 0.05), FakeStateStore())
         await asyncio.sleep(0.5)
         assert watch.events == []
         new = modern.create_media("new.mp4", folder)["hashed_id"]

@@ -16,7 +16,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from test_sensors import backdate
-from test_triggers_event import Watch
+from test_triggers_event import FakeStateStore, Watch, needs_streams
 
 from airflow_provider_wistia.emulator import WistiaEmulator
 from airflow_provider_wistia.hooks import async_client
@@ -234,6 +234,7 @@ def test_a_missing_project_backs_off_with_one_line_and_one_request_per_attempt(
 
 
 # ---------------------------------------------------------------------- outages
+@needs_streams
 def test_after_an_outage_the_watcher_reads_down_to_its_cursor(emulator: WistiaEmulator) -> None:
     """Medias added during an outage more than 10 minutes before the newest one are delivered."""
     project = emulator.create_project("Inbox")["hashedId"]
@@ -241,7 +242,9 @@ def test_after_an_outage_the_watcher_reads_down_to_its_cursor(emulator: WistiaEm
     old = emulator.tokens.copy()
 
     async def scenario() -> list[str]:
-        watch = Watch(WistiaNewMediaEventTrigger(project, poll_interval=0.1))
+        from airflow.triggers.shared_stream import SharedStreamManager
+
+        watch = Watch(SharedStreamManager(), WistiaNewMediaEventTrigger(project, 0.1), FakeStateStore())
         await asyncio.sleep(0.4)  # the baseline is taken
         emulator.configure(tokens=["someone-elses"])  # an outage: every request is refused
         await asyncio.sleep(0.3)
@@ -252,7 +255,7 @@ def test_after_an_outage_the_watcher_reads_down_to_its_cursor(emulator: WistiaEm
         emulator.configure(tokens=old)
         got = await watch.until(2, timeout=10)
         await watch.stop()
-        assert [e["dedupe_key"] for e in watch.events] == [early, late]
+        assert watch.ids() == [early, late]
         return got
 
     asyncio.run(asyncio.wait_for(scenario(), 30))

@@ -54,6 +54,15 @@ def _connect(conn_id: str) -> WistiaSettings:
     return WistiaHook(wistia_conn_id=conn_id).settings
 
 
+def _read_connection(
+    conn_id: str, current: WistiaSettings | None
+) -> tuple[WistiaSettings, httpx.AsyncClient | None]:
+    """The connection's settings, and a new httpx client for them unless they equal ``current``
+    (one call, so one thread hop: two in a row can make the default executor start a second thread)."""
+    settings = _connect(conn_id)
+    return settings, None if settings == current else _http_client(settings)
+
+
 def _http_client(settings: WistiaSettings) -> httpx.AsyncClient:
     timeout = httpx.Timeout(settings.timeout, connect=min(10.0, settings.timeout))
     headers = {"User-Agent": USER_AGENT, "Accept": "application/json"}
@@ -137,12 +146,13 @@ class WistiaAsyncClient:
                 # In a thread: Airflow's connection lookup is synchronous, and building the
                 # client loads the CA bundle (tens of milliseconds the event loop must not wait).
                 self.connection_reads += 1
-                settings = await asyncio.to_thread(_connect, self.wistia_conn_id)
+                current = None if old is None else old.settings
+                settings, http = await asyncio.to_thread(_read_connection, self.wistia_conn_id, current)
                 self._stale = False
-                if old is not None and old.settings == settings:
+                if old is not None and http is None:
                     old.read_at = now  # unchanged: keep the client and its open connections
                 else:
-                    http = await asyncio.to_thread(_http_client, settings)
+                    assert http is not None
                     limiter = shared_limiter(
                         settings.conn_id, settings.base_url, settings.rate_limit_per_minute
                     )
