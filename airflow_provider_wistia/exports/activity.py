@@ -1,4 +1,4 @@
-"""Exports of the Stats API's activity data, on the shared engine (:mod:`.export_engine`).
+"""Exports of the Stats API's activity data, on the shared engine (:mod:`.engine`).
 
 * :class:`DailyStatsExport`: one row per media per day, from ``/stats/medias/<id>/by_date``
   (requests in a bounded pool, one per audio or video media; other medias have no plays).
@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from airflow_provider_wistia.exceptions import WistiaError, WistiaNotFoundError
-from airflow_provider_wistia.export_engine import Export, MediaExport
+from airflow_provider_wistia.exports.engine import Export, MediaExport
 from airflow_provider_wistia.hooks.endpoints_stats import as_date, date_window
 from airflow_provider_wistia.hooks.tracks import container_hashed_id
 from airflow_provider_wistia.validation import require_id

@@ -1,5 +1,5 @@
 """The Analytics API export (modern track): one row per media and day, from each media's daily
-``/analytics/medias/<id>/timeseries``, on the shared engine (:mod:`.export_engine`): atomic,
+``/analytics/medias/<id>/timeseries``, on the shared engine (:mod:`.engine`): atomic,
 resumable, streaming, CSV or JSONL to any ``ObjectStoragePath``, at the connection's rate limit.
 """
 
@@ -9,8 +9,8 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from airflow_provider_wistia.exceptions import WistiaConfigError, WistiaError, WistiaNotFoundError
-from airflow_provider_wistia.export_activity import PLAYABLE_TYPES, WindowExport
-from airflow_provider_wistia.export_engine import MediaExport
+from airflow_provider_wistia.exports.activity import PLAYABLE_TYPES, WindowExport
+from airflow_provider_wistia.exports.engine import MediaExport
 from airflow_provider_wistia.hooks.tracks import container_hashed_id
 from airflow_provider_wistia.validation import require_id
 

@@ -4,7 +4,7 @@ pool, checkpoint finished rows, then assemble one CSV or JSONL file atomically.
 An export (:class:`Export` subclass) says what its units are (medias, events), which of
 them need a request of their own (a media's stats) and what rows each gives. The engine
 brings the rest: any ``ObjectStoragePath`` destination, resumable progress
-(:mod:`.export_checkpoint`), at most ``2 * max_workers`` units in memory, progress logs with
+(:mod:`.checkpoint`), at most ``2 * max_workers`` units in memory, progress logs with
 an ETA, and a file that appears whole or not at all.
 """
 
@@ -21,7 +21,7 @@ from datetime import timedelta
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from airflow_provider_wistia.exceptions import WistiaConfigError, WistiaError, WistiaNotFoundError
-from airflow_provider_wistia.export_checkpoint import (
+from airflow_provider_wistia.exports.checkpoint import (
     DEFAULT_MAX_CHECKPOINT_AGE,
     ExportCheckpoint,
     check_max_checkpoint_age,

@@ -6,7 +6,7 @@ process dying, and memory stays flat however large the account is. The media lis
 with Wistia's cursors, so medias added or deleted during the export never shift it: every
 media that exists from start to end is in the file exactly once, and a media deleted during
 the export (seen by a 404 or by a last listing at the end) is not. How progress is kept and
-the file assembled: :mod:`airflow_provider_wistia.export_checkpoint`.
+the file assembled: :mod:`airflow_provider_wistia.exports.checkpoint`.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from airflow_provider_wistia.exceptions import (
     WistiaError,
     WistiaNotFoundError,
 )
-from airflow_provider_wistia.export_checkpoint import (
+from airflow_provider_wistia.exports.checkpoint import (
     CHECKPOINT_VERSION,
     DEFAULT_MAX_CHECKPOINT_AGE,
     FORMULA_PREFIXES,
@@ -31,13 +31,13 @@ from airflow_provider_wistia.export_checkpoint import (
     check_max_checkpoint_age,
     csv_cell,
 )
-from airflow_provider_wistia.export_engine import (
+from airflow_provider_wistia.exports.engine import (
     FILE_FORMATS,
     MediaExport,
     check_file_format,
     storage_path,
 )
-from airflow_provider_wistia.export_engine import check_fields as _check_fields
+from airflow_provider_wistia.exports.engine import check_fields as _check_fields
 from airflow_provider_wistia.hooks.tracks import container_hashed_id
 from airflow_provider_wistia.validation import require_id
 
@@ -77,7 +77,7 @@ class _StatsFailed:
         self.error = error
 
 
-log = logging.getLogger(__name__)
+log = logging.getLogger("airflow_provider_wistia.export")  # the name it had before the package
 
 
 def check_on_stats_error(value: Any) -> str:

@@ -58,7 +58,7 @@ DEFAULT_MAX_CHECKPOINT_AGE = timedelta(hours=24)
 # A spreadsheet runs a cell starting with one of these as a formula (OWASP "CSV injection").
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
-log = logging.getLogger(__name__)
+log = logging.getLogger("airflow_provider_wistia.export_checkpoint")  # its name before the package
 
 
 def check_max_checkpoint_age(value: Any) -> timedelta | None:
