@@ -3,7 +3,8 @@
 * :mod:`.engine`: what every export shares (listing, bounded fetch pool, progress, the file).
 * :mod:`.checkpoint`: progress beside the destination that survives the task process.
 * :mod:`.stats`: every media's stats (:func:`export_stats`).
-* :mod:`.activity`: daily stats per media and viewing events (Stats API).
+* :mod:`.activity`: daily stats per media and viewing events (Stats API), and the base of every
+  export with one row per media and day.
 * :mod:`.analytics`: the modern Analytics API's daily series per media.
 
 The names below load on first use, so importing the package costs nothing.

@@ -1,6 +1,7 @@
 """Exports of the Stats API's activity data, on the shared engine (:mod:`.engine`).
 
-* :class:`DailyStatsExport`: one row per media per day, from ``/stats/medias/<id>/by_date``
+* :class:`MediaDaysExport`: the shape of every export with one row per media per day (this one
+  and the Analytics export); :class:`DailyStatsExport`: from ``/stats/medias/<id>/by_date``
   (requests in a bounded pool, one per audio or video media; other medias have no plays).
 * :class:`EventsExport`: one row per viewing event, from the paged ``/stats/events`` list.
 
@@ -127,18 +128,27 @@ class WindowExport(Export):
         return {"start_date": self.start_date.isoformat(), "end_date": self.end_date.isoformat()}
 
 
-class DailyStatsExport(WindowExport, MediaExport):
-    """One row per media per day, from ``by_date``; ``project_id``: only this project's medias."""
+class MediaDaysExport(WindowExport, MediaExport):
+    """One row per media per day of the window, from one request per audio or video media
+    answering its days. Subclasses name the request (:meth:`fetch_days`), a day's date
+    (:meth:`day_of`), its columns (:attr:`day_columns`) and the column naming the media's
+    project or folder (:attr:`container_field`)."""
 
-    FIELDS = DAILY_STATS_FIELDS
-    kind = "daily_stats"
-    filter_field = "project_id"
+    container_field: ClassVar[str]
+    day_columns: ClassVar[tuple[str, ...]]
 
-    def __init__(
-        self, hook: WistiaHook, destination: Any, *, project_id: str | None = None, **kwargs: Any
-    ) -> None:
-        super().__init__(hook, destination, filter_id=project_id, **kwargs)
-        self.project_id = self.filter_id
+    def __init__(self, hook: WistiaHook, destination: Any, **kwargs: Any) -> None:
+        super().__init__(hook, destination, **kwargs)
+        self.project_id = self.filter_id  # the engine's name for the project or folder listed
+
+    @abstractmethod
+    def fetch_days(self, hashed_id: str) -> Any:
+        """The media's days in the window (one request)."""
+
+    @staticmethod
+    @abstractmethod
+    def day_of(day: dict[str, Any]) -> Any:
+        """The ``date`` column of one day of the answer."""
 
     @staticmethod
     def row_key(row: dict[str, Any]) -> str:
@@ -148,9 +158,9 @@ class DailyStatsExport(WindowExport, MediaExport):
         return unit.get("type") in PLAYABLE_TYPES
 
     def fetch(self, unit: dict[str, Any]) -> Any:
-        """The media's days; None when Wistia has no stats for it (400); _GONE if deleted."""
+        """The media's days; None when Wistia has none for it (400); _GONE if deleted."""
         try:
-            return self.hook.get_media_stats_by_date(unit["hashed_id"], self.start_date, self.end_date)
+            return self.fetch_days(unit["hashed_id"])
         except WistiaNotFoundError:
             return _GONE
         except WistiaError as exc:
@@ -167,18 +177,40 @@ class DailyStatsExport(WindowExport, MediaExport):
         identity = {
             "hashed_id": hid,
             "name": unit.get("name"),
-            "project_hashed_id": container_hashed_id(unit),  # a folder's, on the modern track
+            self.container_field: container_hashed_id(unit),  # a folder's, on the modern track
         }
         days = [day for day in fetched or () if isinstance(day, dict)]
         for day in days:
-            row = {"date": day.get("date"), **identity}
-            row.update({key: day.get(key) for key in ("load_count", "play_count", "hours_watched")})
+            row = {"date": self.day_of(day), **identity}
+            row.update({column: day.get(column) for column in self.day_columns})
             self.checkpoint.add(row, non_video=False, unit=hid)
         if not days:  # mark the media done, so a resume does not ask again
             self.checkpoint.add({"hashed_id": hid}, non_video=fetched is None, unit=hid, empty=True)
 
     def summary(self) -> dict[str, Any]:
         return {**super().summary(), "deleted_during_export": self.checkpoint.deleted}
+
+
+class DailyStatsExport(MediaDaysExport):
+    """One row per media per day, from ``by_date``; ``project_id``: only this project's medias."""
+
+    FIELDS = DAILY_STATS_FIELDS
+    kind = "daily_stats"
+    filter_field = "project_id"
+    container_field = "project_hashed_id"
+    day_columns = ("load_count", "play_count", "hours_watched")
+
+    def __init__(
+        self, hook: WistiaHook, destination: Any, *, project_id: str | None = None, **kwargs: Any
+    ) -> None:
+        super().__init__(hook, destination, filter_id=project_id, **kwargs)
+
+    def fetch_days(self, hashed_id: str) -> Any:
+        return self.hook.get_media_stats_by_date(hashed_id, self.start_date, self.end_date)
+
+    @staticmethod
+    def day_of(day: dict[str, Any]) -> Any:
+        return day.get("date")
 
 
 class EventsExport(WindowExport):
