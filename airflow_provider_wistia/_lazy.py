@@ -29,3 +29,16 @@ def lazy_exports(
         return sorted({*namespace, *module_of})
 
     return __getattr__, __dir__
+
+
+def moved_to(module: str) -> tuple[Callable[[str], Any], Callable[[], list[str]]]:
+    """Return ``(__getattr__, __dir__)`` for an old module path whose code now lives in ``module``:
+    ``from <old path> import name`` keeps working, loading ``module`` on first use."""
+
+    def __getattr__(name: str) -> Any:
+        return getattr(importlib.import_module(module), name)
+
+    def __dir__() -> list[str]:
+        return sorted(dir(importlib.import_module(module)))
+
+    return __getattr__, __dir__

@@ -151,7 +151,7 @@ class WistiaExportLineageMixin:
         return None
 
     def get_openlineage_facets_on_complete(self, task_instance: Any) -> Any:
-        from airflow_provider_wistia.export import storage_path
+        from airflow_provider_wistia.exports.stats import storage_path
 
         operator: Any = self
         try:

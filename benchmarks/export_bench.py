@@ -1,6 +1,6 @@
 """Items 4 and 5: the stats export at the rate limit, and its memory.
 
-Both call :func:`airflow_provider_wistia.export.export_stats` (what
+Both call :func:`airflow_provider_wistia.exports.stats.export_stats` (what
 ``WistiaExportStatsOperator`` runs) with a ``WistiaHook`` on the emulator subprocess.
 
 * Utilisation: the emulator allows ``limit`` requests per ``window`` seconds (sliding) and the
@@ -38,7 +38,7 @@ QUICK_RATE = {"medias": 200, "limit": 100, "window": 20.0}
 
 
 def utilisation(emu: EmulatorProcess, quick: bool) -> list[Row]:
-    from airflow_provider_wistia.export import export_stats
+    from airflow_provider_wistia.exports.stats import export_stats
     from airflow_provider_wistia.hooks.wistia import WistiaHook
 
     logging.getLogger("airflow_provider_wistia.export").setLevel(logging.WARNING)  # no progress lines
@@ -94,7 +94,7 @@ def utilisation(emu: EmulatorProcess, quick: bool) -> list[Row]:
 _CHILD = """
 import json, logging, resource, tempfile, time
 from pathlib import Path
-from airflow_provider_wistia.export import export_stats
+from airflow_provider_wistia.exports.stats import export_stats
 from airflow_provider_wistia.hooks.wistia import WistiaHook
 
 logging.getLogger("airflow_provider_wistia").setLevel(logging.WARNING)

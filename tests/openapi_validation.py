@@ -1,10 +1,12 @@
 """Validate real HTTP exchanges against one of Wistia's OpenAPI descriptions (``tests/specs/``).
 
-Reusable by every conformance module (v1 today, the modern track next): a :class:`WireRecorder`
+Used by both conformance modules (v1: ``wistia-v1.openapi.yml`` below ``/v1``; modern:
+``wistia-modern-2026-03.openapi.yaml`` below ``/modern``): a :class:`WireRecorder`
 hangs on a ``requests.Session`` and keeps each request exactly as it was sent (the prepared
 request: URL, headers, body bytes) with the response exactly as received; a
 :class:`SpecValidator` matches each exchange to the spec's operation (method and path template)
-and validates request and response with openapi-core.
+and validates request and response with openapi-core; :func:`check_all` sorts the problems into
+those a module's table of :class:`SpecException` excuses and the rest.
 
 The exchange is re-addressed to the spec's server before validation: the emulator's origin and
 path prefix become the spec's ``servers`` URL, and the response-format extension (``.json``,
@@ -93,11 +95,53 @@ class Problem:
         return f"{self.operation} [{self.part}]: {self.detail}"
 
 
+@dataclass(frozen=True)
+class SpecException:
+    """A difference between a spec and Wistia's real behaviour (or the spec and itself), which the
+    emulator and the hook follow; each conformance module lists its own, each row with its source."""
+
+    operation: str | tuple[str, ...]  # one operation, or every operation the difference concerns
+    part: str  # "request" or "response"
+    match: str  # a regular expression the openapi-core error must match (so nothing else is excused)
+    differs: str
+    source: str
+
+    def excuses(self, problem: Problem) -> bool:
+        operations = (self.operation,) if isinstance(self.operation, str) else self.operation
+        return (
+            problem.operation in operations
+            and problem.part == self.part
+            and re.search(self.match, problem.detail) is not None
+        )
+
+
+def check_all(
+    validator: SpecValidator, exchanges: list[Exchange], exceptions: tuple[SpecException, ...]
+) -> tuple[set[str], list[Problem], set[SpecException]]:
+    """The operations the exchanges exercised, the problems no exception excuses, and the
+    exceptions that excused one (a row never used is stale and would hide a regression)."""
+    exercised: set[str] = set()
+    unexplained: list[Problem] = []
+    used: set[SpecException] = set()
+    for exchange in exchanges:
+        operation, problems = validator.check(exchange)
+        if operation is not None:
+            exercised.add(operation)
+        for problem in problems:
+            excused = [exception for exception in exceptions if exception.excuses(problem)]
+            if excused:
+                used.add(excused[0])
+            else:
+                unexplained.append(problem)
+    return exercised, unexplained, used
+
+
 @dataclass
 class SpecValidator:
     """The operations of one spec and openapi-core validation of exchanges against them.
 
-    ``local_prefix`` is the path prefix the server under test serves the API below (``/v1``).
+    ``local_prefix`` is the path prefix the server under test serves the API below (``/v1`` or
+    ``/modern``).
     """
 
     spec: dict[str, Any]

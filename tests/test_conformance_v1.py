@@ -10,28 +10,23 @@ and :data:`EXCEPTIONS` lists the difference with its source; nothing else may di
 from __future__ import annotations
 
 import datetime as dt
-import re
-from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from openapi_validation import Exchange, Problem, SpecValidator, WireRecorder, load_spec
+from openapi_validation import (
+    Exchange,
+    Problem,
+    SpecException,
+    SpecValidator,
+    WireRecorder,
+    check_all,
+    load_spec,
+)
 
 from airflow_provider_wistia.emulator import WistiaEmulator
 
 V1_SPEC = "wistia-v1.openapi.yml"
 # Sources cite the project reference wistia-api-v1.md (shared/reference/) and the spec file itself.
-
-
-@dataclass(frozen=True)
-class SpecException:
-    """A difference between the v1 spec and Wistia's real behaviour, which the emulator follows."""
-
-    operation: str
-    part: str  # "request" or "response"
-    match: str  # a regular expression the openapi-core error must match (so nothing else is excused)
-    differs: str
-    source: str
 
 
 SUBFOLDER_NULL = (
@@ -81,17 +76,6 @@ EXCEPTIONS = (
         "style)'",
     ),
 )
-
-
-def _excused(problem: Problem) -> SpecException | None:
-    for exception in EXCEPTIONS:
-        if (
-            exception.operation == problem.operation
-            and exception.part == problem.part
-            and re.search(exception.match, problem.detail)
-        ):
-            return exception
-    return None
 
 
 @pytest.fixture(scope="module")
@@ -212,20 +196,7 @@ def drive_every_operation(hook: Any, emulator: WistiaEmulator) -> None:
 
 
 def _check_all(v1: SpecValidator, exchanges: list[Exchange]) -> tuple[set[str], list[Problem], set[Any]]:
-    exercised: set[str] = set()
-    unexplained: list[Problem] = []
-    used: set[SpecException] = set()
-    for exchange in exchanges:
-        operation, problems = v1.check(exchange)
-        if operation is not None:
-            exercised.add(operation)
-        for problem in problems:
-            exception = _excused(problem)
-            if exception is None:
-                unexplained.append(problem)
-            else:
-                used.add(exception)
-    return exercised, unexplained, used
+    return check_all(v1, exchanges, EXCEPTIONS)
 
 
 def test_every_v1_operation_validates_against_the_spec(

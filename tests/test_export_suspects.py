@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from airflow_provider_wistia.emulator import WistiaEmulator
-from airflow_provider_wistia.export_checkpoint import ExportCheckpoint
+from airflow_provider_wistia.exports.checkpoint import ExportCheckpoint
 
 
 def _checkpoint(destination: Path) -> ExportCheckpoint:
@@ -44,7 +44,7 @@ def test_daily_stats_leave_out_and_count_a_media_deleted_during_the_export(
     emulator: WistiaEmulator, hook: Any, tmp_path: Path
 ) -> None:
     """The stats export's end-of-run listing, shared: a media deleted after its days were read."""
-    from airflow_provider_wistia.export_activity import DailyStatsExport
+    from airflow_provider_wistia.exports.activity import DailyStatsExport
 
     project = emulator.create_project(name="P")
     medias = [emulator.create_media(name=f"m{i}", project_id=project["hashedId"]) for i in range(3)]

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from airflow_provider_wistia.emulator import WistiaEmulator
-from airflow_provider_wistia.export import EXPORT_FIELDS, export_stats
-from airflow_provider_wistia.export_activity import DailyStatsExport, EventsExport
+from airflow_provider_wistia.exports.activity import DailyStatsExport, EventsExport
+from airflow_provider_wistia.exports.stats import EXPORT_FIELDS, export_stats
 from airflow_provider_wistia.hooks.wistia import WistiaHook
 
 RELEASE = "2026-03"

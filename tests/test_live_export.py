@@ -23,7 +23,7 @@ from test_live_account import change_after_first_list_page
 from airflow_provider_wistia.emulator import WistiaEmulator
 from airflow_provider_wistia.emulator.common import RecordedRequest
 from airflow_provider_wistia.exceptions import WistiaConfigError
-from airflow_provider_wistia.export import export_stats
+from airflow_provider_wistia.exports.stats import export_stats
 from airflow_provider_wistia.hooks.wistia import WistiaHook
 
 

@@ -11,8 +11,9 @@ from pathlib import Path
 
 import wistia_test_modern_every_operator
 from conftest import task_states
+from test_reliability_security import every_operator_under_faults
 
-from airflow_provider_wistia.emulator import FAULT_KINDS, WistiaEmulator
+from airflow_provider_wistia.emulator import WistiaEmulator
 
 RELEASE = "2026-07"
 
@@ -21,23 +22,8 @@ def test_every_operator_on_a_modern_connection(
     run_dag, emulator: WistiaEmulator, set_connection, tmp_path: Path
 ) -> None:
     set_connection(timeout=0.5, max_retries=10, rate_limit_per_minute=100_000, api_version=RELEASE)
-    doomed = emulator.create_project("Doomed")["hashedId"]
-    upload = tmp_path / "launch.mp4"
-    upload.write_bytes(b"\x00\x00\x00\x18ftypmp42" + bytes(4096))
-    emulator.set_random_faults(0.2, kinds=FAULT_KINDS, seed=5, method="GET", retry_after=0, delay=0.6)
-    emulator.add_fault("reset_after", method="PUT", path="^/modern/folders/", times=1)
-    emulator.add_fault("rate_limit", method="POST", path="/sharings", retry_after=0, times=1)
-    emulator.add_fault("commit_then_500", method="DELETE", path="^/modern/medias/", times=1)
-    emulator.add_fault("commit_then_500", method="POST", path=f"^/modern/folders/{doomed}/copy", times=1)
-    conf = {
-        "name": "Modern every operator",
-        "email": "ana@example.com",
-        "file_path": str(upload),
-        "video_url": "https://example.com/videos/launch.mp4",
-        "destination": str(tmp_path / "stats.jsonl"),
-        "doomed_project": doomed,
-        "copy_target": emulator.create_project("Copy target")["hashedId"],
-    }
+    conf = every_operator_under_faults(emulator, tmp_path, "Modern every operator", "/modern/folders")
+    conf["copy_target"] = emulator.create_project("Copy target")["hashedId"]
 
     dr = run_dag(wistia_test_modern_every_operator.dag, conf)
 

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from conftest import task_states, xcom
+from test_sensors import STATUS_SENSOR_STATES, status_sensor_medias
 from test_triggers import first_event
 from test_triggers_event import FakeStateStore, Watch, needs_streams, run
 
@@ -86,24 +87,11 @@ def test_status_sensor_in_a_dag_run(run_dag, modern: WistiaEmulator, set_connect
 
     set_connection("wistia_test_bad_token", token="not-the-token", api_version=RELEASE)
     set_connection(api_version=RELEASE)  # the run_dag fixture's emulator set wistia_default to v1
-    project = modern.create_project("Uploads")["hashedId"]
-    ids = {
-        name: modern.create_media(f"{name}.mp4", project, status="queued")["hashed_id"]
-        for name in ("ready", "failed", "never", "never_soft", "bad_auth_soft")
-    }
-    modern.script_media_lifecycle(ids["failed"], ["queued", "processing", "failed"])
-    for name in ("never", "never_soft"):
-        modern.script_media_lifecycle(ids[name], ["queued"])
+    ids = status_sensor_medias(modern)
 
     dag_run = run_dag(dags.deferrable_dag, ids)
 
-    assert task_states(dag_run) == {
-        "wait_ready": "success",
-        "wait_failed": "failed",
-        "wait_never": "failed",
-        "wait_never_soft": "skipped",
-        "wait_bad_auth_soft": "failed",
-    }
+    assert task_states(dag_run) == STATUS_SENSOR_STATES
     assert xcom(dag_run, "wait_ready")["hashed_id"] == ids["ready"]
     assert_all_modern(modern)
 

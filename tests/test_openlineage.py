@@ -60,7 +60,7 @@ def test_export_lineage_names_the_api_and_the_file(emulator: WistiaEmulator, tmp
 
 @needs_openlineage
 def test_every_export_operator_reports_lineage(emulator: WistiaEmulator, tmp_path: Path) -> None:
-    from airflow_provider_wistia.export_activity import DAILY_STATS_FIELDS, EVENT_FIELDS
+    from airflow_provider_wistia.exports.activity import DAILY_STATS_FIELDS, EVENT_FIELDS
     from airflow_provider_wistia.operators import WistiaExportDailyStatsOperator, WistiaExportEventsOperator
 
     api = f"wistia://{emulator.base_url.removeprefix('http://')}"

@@ -11,7 +11,7 @@ import pytest
 from conftest import task_states, xcom
 
 from airflow_provider_wistia.exceptions import WistiaConfigError
-from airflow_provider_wistia.export_activity import EVENT_FIELDS, DailyStatsExport, EventsExport
+from airflow_provider_wistia.exports.activity import EVENT_FIELDS, DailyStatsExport, EventsExport
 from airflow_provider_wistia.operators.links import WistiaLink, wistia_url
 
 

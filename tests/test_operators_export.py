@@ -20,7 +20,7 @@ import wistia_test_ops_export
 from conftest import task_states, xcom
 
 from airflow_provider_wistia.emulator.models import media_stats_json
-from airflow_provider_wistia.export import EXPORT_FIELDS, STATS_KEYS
+from airflow_provider_wistia.exports.stats import EXPORT_FIELDS, STATS_KEYS
 
 
 def expected_row(emulator, hashed_id: str, with_stats: bool = True) -> dict[str, str]:
@@ -118,7 +118,7 @@ def test_export_exact_rows_csv_and_jsonl(run_dag, emulator, tmp_path, caplog) ->
 
 EXPORT_SCRIPT = """
 import sys
-from airflow_provider_wistia.export import export_stats
+from airflow_provider_wistia.exports.stats import export_stats
 from airflow_provider_wistia.hooks.wistia import WistiaHook
 export_stats(WistiaHook(), sys.argv[1], max_workers=2, checkpoint_rows=10)
 """
@@ -204,7 +204,7 @@ def _write_checkpoint(
 def test_checkpoint_of_another_scope_is_discarded_and_duplicates_are_dropped(
     hook, emulator, tmp_path
 ) -> None:
-    from airflow_provider_wistia.export import export_stats
+    from airflow_provider_wistia.exports.stats import export_stats
 
     ids = emulator.seed_medias(5)
     destination = tmp_path / "stats.jsonl"

@@ -26,7 +26,7 @@ import wistia_test_reliability_export
 from conftest import TOKEN, conn_json, task_states
 
 from airflow_provider_wistia.emulator import FAULT_KINDS, WistiaEmulator
-from airflow_provider_wistia.export import export_stats
+from airflow_provider_wistia.exports.stats import export_stats
 from airflow_provider_wistia.hooks.wistia import WistiaHook
 
 STATS_COLUMNS = ("plays", "visitors", "page_loads", "percent_of_visitors_clicking_play")
@@ -34,7 +34,7 @@ STATS_COLUMNS = ("plays", "visitors", "page_loads", "percent_of_visitors_clickin
 # Run by the process that gets killed: the export, slowed down by a tight rate limit.
 KILLED_EXPORT = """
 import sys
-from airflow_provider_wistia.export import export_stats
+from airflow_provider_wistia.exports.stats import export_stats
 from airflow_provider_wistia.hooks.wistia import WistiaHook
 
 hook = WistiaHook()

@@ -44,6 +44,32 @@ def _rendered_fields(dag_run: Any) -> dict[str, Any]:
         return {row.task_id: row.rendered_fields for row in rows}
 
 
+def every_operator_under_faults(
+    emulator: WistiaEmulator, tmp_path: Path, name: str, projects_path: str
+) -> dict[str, Any]:
+    """The faults and ``conf`` of a run of the every-operator DAG: transient faults on every read
+    (absorbed by retries, each logged) and on some writes, and two tasks that fail with a Wistia
+    error (a 404, and a POST that may have applied). ``projects_path``: ``/v1/projects`` or
+    ``/modern/folders``."""
+    api = projects_path.rsplit("/", 1)[0]
+    doomed = emulator.create_project("Doomed")["hashedId"]
+    upload = tmp_path / "launch.mp4"
+    upload.write_bytes(b"\x00\x00\x00\x18ftypmp42" + bytes(4096))
+    emulator.set_random_faults(0.2, kinds=FAULT_KINDS, seed=5, method="GET", retry_after=0, delay=0.6)
+    emulator.add_fault("reset_after", method="PUT", path=f"^{projects_path}/", times=1)
+    emulator.add_fault("rate_limit", method="POST", path="/sharings", retry_after=0, times=1)
+    emulator.add_fault("commit_then_500", method="DELETE", path=f"^{api}/medias/", times=1)
+    emulator.add_fault("commit_then_500", method="POST", path=f"^{projects_path}/{doomed}/copy", times=1)
+    return {
+        "name": name,
+        "email": "ana@example.com",
+        "file_path": str(upload),
+        "video_url": "https://example.com/videos/launch.mp4",
+        "destination": str(tmp_path / "stats.jsonl"),
+        "doomed_project": doomed,
+    }
+
+
 def test_token_appears_nowhere_after_every_operator_and_failure(
     run_dag,
     emulator: WistiaEmulator,
@@ -55,24 +81,7 @@ def test_token_appears_nowhere_after_every_operator_and_failure(
 ) -> None:
     caplog.set_level("DEBUG")
     set_connection(timeout=0.5, max_retries=10, rate_limit_per_minute=100_000)
-    doomed = emulator.create_project("Doomed")["hashedId"]
-    upload = tmp_path / "launch.mp4"
-    upload.write_bytes(b"\x00\x00\x00\x18ftypmp42" + bytes(4096))
-    # Transient faults on every read (absorbed by retries, each logged) and on some writes...
-    emulator.set_random_faults(0.2, kinds=FAULT_KINDS, seed=5, method="GET", retry_after=0, delay=0.6)
-    emulator.add_fault("reset_after", method="PUT", path="^/v1/projects/", times=1)
-    emulator.add_fault("rate_limit", method="POST", path="/sharings", retry_after=0, times=1)
-    emulator.add_fault("commit_then_500", method="DELETE", path="^/v1/medias/", times=1)
-    # ...and two tasks that fail with a Wistia error: a 404 and a POST that may have applied.
-    emulator.add_fault("commit_then_500", method="POST", path=f"^/v1/projects/{doomed}/copy", times=1)
-    conf = {
-        "name": "Reliability every operator",
-        "email": "ana@example.com",
-        "file_path": str(upload),
-        "video_url": "https://example.com/videos/launch.mp4",
-        "destination": str(tmp_path / "stats.jsonl"),
-        "doomed_project": doomed,
-    }
+    conf = every_operator_under_faults(emulator, tmp_path, "Reliability every operator", "/v1/projects")
 
     dr = run_dag(wistia_test_reliability_every_operator.dag, conf)
 

@@ -55,13 +55,18 @@ def backdate(emulator: WistiaEmulator, hashed_id: str, hours: float) -> None:
         emulator.store.media(hashed_id).created -= hours * 3600
 
 
-@pytest.mark.parametrize("mode", ["poke", "reschedule", "deferrable"])
-def test_media_status_sensor_in_every_mode(
-    run_dag, emulator: WistiaEmulator, set_connection, mode: str
-) -> None:
-    import wistia_test_sensors_status as dags
+# The status-sensor DAG's tasks and how each ends (tests/dags/wistia_test_sensors_status.py).
+STATUS_SENSOR_STATES = {
+    "wait_ready": "success",
+    "wait_failed": "failed",
+    "wait_never": "failed",
+    "wait_never_soft": "skipped",
+    "wait_bad_auth_soft": "failed",
+}
 
-    set_connection("wistia_test_bad_token", token="not-the-token")
+
+def status_sensor_medias(emulator: WistiaEmulator) -> dict[str, str]:
+    """The medias the status-sensor DAG waits for, one per task: ready, failed, never ready..."""
     project = emulator.create_project("Uploads")["hashedId"]
     ids = {
         name: emulator.create_media(f"{name}.mp4", project, status="queued")["hashed_id"]
@@ -70,16 +75,21 @@ def test_media_status_sensor_in_every_mode(
     emulator.script_media_lifecycle(ids["failed"], ["queued", "processing", "failed"])
     for name in ("never", "never_soft"):
         emulator.script_media_lifecycle(ids[name], ["queued"])
+    return ids
+
+
+@pytest.mark.parametrize("mode", ["poke", "reschedule", "deferrable"])
+def test_media_status_sensor_in_every_mode(
+    run_dag, emulator: WistiaEmulator, set_connection, mode: str
+) -> None:
+    import wistia_test_sensors_status as dags
+
+    set_connection("wistia_test_bad_token", token="not-the-token")
+    ids = status_sensor_medias(emulator)
 
     run = run_dag(getattr(dags, f"{mode}_dag"), ids)
 
-    assert task_states(run) == {
-        "wait_ready": "success",
-        "wait_failed": "failed",
-        "wait_never": "failed",
-        "wait_never_soft": "skipped",
-        "wait_bad_auth_soft": "failed",
-    }
+    assert task_states(run) == STATUS_SENSOR_STATES
     media = xcom(run, "wait_ready")
     assert media["hashed_id"] == ids["ready"] and media["status"] == "ready"
     assert xcom(run, "wait_failed") is None

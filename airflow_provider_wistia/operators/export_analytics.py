@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from airflow_provider_wistia.export_analytics import ANALYTICS_FIELDS, ANALYTICS_METRICS, AnalyticsExport
+from airflow_provider_wistia.exports.analytics import ANALYTICS_FIELDS, ANALYTICS_METRICS, AnalyticsExport
 from airflow_provider_wistia.hooks.wistia import WistiaHook
 from airflow_provider_wistia.operators.base import blank_to_none
 from airflow_provider_wistia.operators.exports import EXPORT_PARAMS, WINDOW_PARAMS, _WindowExportOperator

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from airflow_provider_wistia.export_activity import (
+from airflow_provider_wistia.exports.activity import (
     DAILY_STATS_FIELDS,
     EVENT_FIELDS,
     DailyStatsExport,
@@ -21,8 +21,8 @@ from airflow_provider_wistia.export_activity import (
     resolve_window,
     run_day,
 )
-from airflow_provider_wistia.export_checkpoint import DEFAULT_MAX_CHECKPOINT_AGE, check_max_checkpoint_age
-from airflow_provider_wistia.export_engine import check_fields, check_file_format
+from airflow_provider_wistia.exports.checkpoint import DEFAULT_MAX_CHECKPOINT_AGE, check_max_checkpoint_age
+from airflow_provider_wistia.exports.engine import check_fields, check_file_format
 from airflow_provider_wistia.hooks.wistia import WistiaHook
 from airflow_provider_wistia.openlineage import WistiaExportLineageMixin
 from airflow_provider_wistia.operators.base import WistiaLinkedOperator, blank_to_none
@@ -78,7 +78,7 @@ class WistiaExportOperator(WistiaLinkedOperator):
         self.max_checkpoint_age = check_max_checkpoint_age(max_checkpoint_age)
 
     def engine_options(self) -> dict[str, Any]:
-        """The engine's options (:class:`~airflow_provider_wistia.export_engine.Export`)."""
+        """The engine's options (:class:`~airflow_provider_wistia.exports.engine.Export`)."""
         return {
             "file_format": self.file_format,
             "fields": self.fields,

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
-from airflow_provider_wistia.export import (
+from airflow_provider_wistia.exports.stats import (
     DEFAULT_MAX_CHECKPOINT_AGE,
     EXPORT_FIELDS,
     StatsExport,
