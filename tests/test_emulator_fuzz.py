@@ -264,3 +264,40 @@ def test_odd_requests_get_the_answers_wistia_gives(fuzzed_emulator: Any) -> None
     assert deleted.status_code == 200 and deleted.json()["hashedId"] == project["hashedId"]
     assert project["hashedId"] not in {p["hashedId"] for p in emu.admin("GET", "state")["projects"]}
     assert session.get(f"{v1}/projects/{project['hashedId']}").status_code == 404
+
+
+def test_odd_live_events_and_modern_errors_get_the_documented_answers(fuzzed_emulator: Any) -> None:
+    """Later finds, pinned: a live stream event's duration past any clock or in non-ASCII digits
+    is a 422 naming it (it once answered 500, and then so did every listing), and the modern
+    track's errors of shared handlers take the 2026-03 description's shape for the operation."""
+    emu, _ = fuzzed_emulator
+    session = requests.Session()
+    session.headers["Authorization"] = f"Bearer {TOKEN}"
+    v1, modern = f"{emu.base_url}/v1", f"{emu.base_url}/modern"
+    event = {"title": "Odd", "scheduled_for": "2026-01-01T10:00:00Z"}
+    for duration in (10**30, "²³", 2**31):
+        refused = session.post(f"{v1}/live_stream_events", json={**event, "event_duration": duration})
+        assert refused.status_code == 422 and "Event duration" in refused.json()["errors"][0], duration
+    late = session.post(
+        f"{v1}/live_stream_events",
+        json={**event, "scheduled_for": "9999-12-31T23:59:00Z", "event_duration": 2**31 - 1},
+    )
+    assert late.status_code == 201 and late.json()["lifecycle_status"] == "scheduled"
+    assert session.get(f"{v1}/live_stream_events").status_code == 200
+
+    session.headers[VERSION_HEADER] = MODERN_RELEASE
+    folder = session.post(f"{modern}/folders", json={"name": "Odd modern"}).json()["hashed_id"]
+    not_json = session.post(
+        f"{modern}/folders/{folder}/sharings", data=b"\x00", headers={"Content-Type": "application/json"}
+    )
+    assert not_json.status_code == 400 and "JSON" in not_json.json()[0]
+    token = session.post(f"{modern}/expiring_token", json={"expiring_access_token": {"expires_at": "soon"}})
+    assert token.status_code == 422 and token.json() == {
+        "errors": ["expires_at must be an ISO8601 timestamp"]
+    }
+    upload = session.post(
+        f"{modern}/",
+        data=b"--b\r\nNone--b--\r\n",
+        headers={"Content-Type": "multipart/form-data; boundary=b"},
+    )
+    assert upload.status_code == 400 and upload.json()["error"]["code"] == "upload_failed"
