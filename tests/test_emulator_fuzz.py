@@ -296,3 +296,9 @@ def test_odd_live_events_and_modern_errors_get_the_documented_answers(fuzzed_emu
         headers={"Content-Type": "multipart/form-data; boundary=b"},
     )
     assert upload.status_code == 400 and upload.json()["error"]["code"] == "upload_failed"
+    webinar = {"title": "Odd", "scheduled_for": "0313-12-04T11:34:37Z", "event_duration": 30}
+    early = session.post(f"{modern}/webinars", json=webinar)  # "%Y" once wrote year 313 as "313"
+    assert early.status_code == 201 and early.json()["scheduled_for"] == "0313-12-04T11:34:37Z"
+    for field, value in (("event_duration", "\u0661\u0665"), ("scheduled_for", "0001-01-01T00:00:00+05:00")):
+        refused = session.post(f"{modern}/webinars", json={**webinar, field: value})
+        assert refused.status_code == 422 and field in refused.json()["errors"][0], field
