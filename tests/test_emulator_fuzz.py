@@ -273,6 +273,8 @@ def test_odd_live_events_and_modern_errors_get_the_documented_answers(fuzzed_emu
     for duration in (10**30, "²³", 2**31):
         refused = session.post(f"{v1}/live_stream_events", json={**event, "event_duration": duration})
         assert refused.status_code == 422 and "Event duration" in refused.json()["errors"][0], duration
+    short = session.post(f"{v1}/live_stream_events", json={**event, "scheduled_for": "2026-01-01T10:00Z"})
+    assert short.status_code == 422 and "Scheduled for" in short.json()["errors"][0]  # no seconds
     late = session.post(
         f"{v1}/live_stream_events",
         json={**event, "scheduled_for": "9999-12-31T23:59:00Z", "event_duration": 2**31 - 1},

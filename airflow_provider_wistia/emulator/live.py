@@ -11,6 +11,7 @@ when registering, where the spec documents that shape).
 from __future__ import annotations
 
 import datetime as dt
+import re
 import secrets
 import time
 import uuid
@@ -25,6 +26,7 @@ from .state import Store
 MIN_DURATION_MINUTES = 15
 MAX_DURATION_MINUTES = 2**31 - 1  # the spec sets no maximum; a 32-bit integer column holds this
 _SORTS = ("scheduled_for", "id")
+_RFC3339 = re.compile(r"^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$", re.ASCII)
 
 
 def _utc(ts: float) -> str:
@@ -32,7 +34,10 @@ def _utc(ts: float) -> str:
 
 
 def _parse_time(text: str) -> dt.datetime | None:
-    """A W3C date-time with a timezone (``Z`` or an offset), else None."""
+    """A W3C (RFC 3339) date-time with a timezone (``Z`` or an offset), else None: the event
+    answers it as given, so ``20240320T1530Z`` (which ``fromisoformat`` takes) is refused."""
+    if _RFC3339.match(text.strip()) is None:
+        return None
     try:
         parsed = dt.datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
     except ValueError:
