@@ -284,6 +284,11 @@ def test_odd_live_events_and_modern_errors_get_the_documented_answers(fuzzed_emu
 
     session.headers[VERSION_HEADER] = MODERN_RELEASE
     folder = session.post(f"{modern}/folders", json={"name": "Odd modern"}).json()["hashed_id"]
+    traced = session.request("TRACE", f"{modern}/folders/{folder}")
+    assert traced.status_code == 405 and traced.headers["Allow"] == "GET, PUT, DELETE, HEAD"
+    for unknown in ("folders/nope0000", "webinars/nope0000", "medias/nope0000", "no_such_resource"):
+        missing = session.get(f"{modern}/{unknown}")
+        assert missing.status_code == 404 and isinstance(missing.json()["error"], str), unknown
     not_json = session.post(
         f"{modern}/folders/{folder}/sharings", data=b"\x00", headers={"Content-Type": "application/json"}
     )
