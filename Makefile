@@ -32,8 +32,9 @@ unit: install
 
 test: lint typecheck unit
 
-# A longer seeded schemathesis session over every v1 operation of the emulator (the suite's own run
-# is 100 s): for changes to the emulator. FUZZ_SEED picks another seed, FUZZ_SECONDS another length.
+# A longer seeded schemathesis session over every operation of the emulator, v1 and modern 2026-03
+# (FUZZ_SECONDS shared, half each; the suite's own run is 130 s): for changes to the emulator.
+# FUZZ_SEED picks another seed, FUZZ_SECONDS another length.
 FUZZ_SECONDS ?= 600
 FUZZ_SEED ?= 20261207
 fuzz: install

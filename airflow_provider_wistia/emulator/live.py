@@ -11,6 +11,7 @@ when registering, where the spec documents that shape).
 from __future__ import annotations
 
 import datetime as dt
+import re
 import secrets
 import time
 import uuid
@@ -18,12 +19,14 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote
 
-from .common import ApiError, NotFoundError, Response, paging
+from .common import ApiError, NotFoundError, Response, numeric_id, paging
 from .models import account_slug
 from .state import Store
 
 MIN_DURATION_MINUTES = 15
+MAX_DURATION_MINUTES = 2**31 - 1  # the spec sets no maximum; a 32-bit integer column holds this
 _SORTS = ("scheduled_for", "id")
+_RFC3339 = re.compile(r"^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$", re.ASCII)
 
 
 def _utc(ts: float) -> str:
@@ -31,12 +34,23 @@ def _utc(ts: float) -> str:
 
 
 def _parse_time(text: str) -> dt.datetime | None:
-    """A W3C date-time with a timezone (``Z`` or an offset), else None."""
+    """A W3C (RFC 3339) date-time with a timezone (``Z`` or an offset), else None: the event
+    answers it as given, so ``20240320T1530Z`` (which ``fromisoformat`` takes) is refused."""
+    if _RFC3339.match(text.strip()) is None:
+        return None
     try:
         parsed = dt.datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
     except ValueError:
         return None
     return parsed if parsed.tzinfo is not None else None
+
+
+def _end(start: dt.datetime, minutes: int) -> dt.datetime:
+    """When an event that starts at ``start`` ends; the end of the calendar if past it (year 9999)."""
+    try:
+        return start + dt.timedelta(minutes=minutes)
+    except OverflowError:
+        return dt.datetime.max.replace(tzinfo=dt.timezone.utc)
 
 
 def _invalid(*messages: str) -> ApiError:
@@ -79,7 +93,7 @@ class LiveStreamApi:
         now = dt.datetime.now(dt.timezone.utc)
         if start is None or now < start:
             lifecycle = "scheduled"
-        elif now < start + dt.timedelta(minutes=event["event_duration"] or 0):
+        elif now < _end(start, event["event_duration"] or 0):
             lifecycle = "live"
         else:
             lifecycle = "ended"
@@ -121,10 +135,12 @@ class LiveStreamApi:
         duration = fields.get("event_duration")
         if duration is not None or creating:
             number = duration if isinstance(duration, int) and not isinstance(duration, bool) else None
-            if number is None and isinstance(duration, str) and duration.strip().isdigit():
-                number = int(duration)
+            if number is None and isinstance(duration, str):
+                number = numeric_id(duration.strip())  # ASCII digits only: "²³" is no number
             if number is None or number < MIN_DURATION_MINUTES:
                 problems.append(f"Event duration must be at least {MIN_DURATION_MINUTES} minutes")
+            elif number > MAX_DURATION_MINUTES:
+                problems.append(f"Event duration must be at most {MAX_DURATION_MINUTES} minutes")
             else:
                 out["event_duration"] = number
         if problems:

@@ -30,6 +30,8 @@ VERSION_HEADER = "X-Wistia-Api-Version"
 RELEASES = ("2026-01", "2026-03", "2026-05", "2026-07")
 _DATE = re.compile(r"^(\d{4})-(\d{2})$")
 _V1_ONLY = re.compile(r"^(projects|live_stream_events)(/|$)")
+_LISTED_400 = re.compile(r"^folders/[^/]+/sharings$")  # POST: a 400 is a list of messages
+_LISTED_422 = re.compile(r"^expiring_token$")  # POST: a 422's errors are a list of messages
 Handler = Callable[..., Response]
 
 
@@ -106,6 +108,22 @@ class ModernApi:
             return None
         methods = {method: self._translated(handler) for method, handler in resolved[0].items()}
         return methods, resolved[1]
+
+    @staticmethod
+    def shape_error(method: str, path: str, resp: Response) -> Response:
+        """An error of a shared (v1) handler in the shape the 2026-03 description gives for this
+        operation; ``{"error": "..."}`` is the description's usual shape and stays."""
+        body = resp.body
+        if method != "POST" or not isinstance(body, dict):
+            return resp
+        if resp.status == 400 and path == "" and isinstance(body.get("error"), str):  # upload
+            return replace(resp, body={"error": {"code": "upload_failed", "detail": body["error"]}})
+        if resp.status == 400 and _LISTED_400.match(path):
+            return replace(resp, body=[str(body.get("error"))], xml_root="errors")
+        if resp.status == 422 and _LISTED_422.match(path) and isinstance(body.get("errors"), dict):
+            messages = [f"{field} {m}" for field, found in body["errors"].items() for m in found]
+            return replace(resp, body={"errors": messages})
+        return resp
 
     @staticmethod
     def _translated(

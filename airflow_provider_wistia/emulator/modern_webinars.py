@@ -12,32 +12,35 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from .common import ApiError, NotFoundError, Response, iso, paging
+from .common import ApiError, NotFoundError, Response, iso, numeric_id, paging
 from .state import Store
 
 MIN_DURATION = 15
 
 
 def _duration(value: Any) -> int:
-    try:
-        minutes = int(str(value))
-    except ValueError:
-        raise ApiError(422, {"error": f"event_duration must be an integer, got '{value}'."}) from None
-    if minutes < MIN_DURATION:
-        raise ApiError(422, {"error": f"event_duration must be at least {MIN_DURATION} minutes."})
+    text = str(value).strip()
+    minutes = numeric_id(text[1:]) if text.startswith("-") else numeric_id(text)  # ASCII digits only
+    if minutes is None:
+        raise ApiError(422, {"errors": [f"event_duration must be an integer, got '{value}'."]})
+    if text.startswith("-") or minutes < MIN_DURATION:
+        raise ApiError(422, {"errors": [f"event_duration must be at least {MIN_DURATION} minutes."]})
     return minutes
 
 
 def _instant(value: Any) -> str:
+    """``value`` as a UTC date-time, ``YYYY-MM-DDThh:mm:ssZ`` (the year always four digits: ``%Y``
+    writes year 313 as ``313``, no RFC 3339 date-time)."""
     try:
         when = dt.datetime.fromisoformat(str(value).replace("Z", "+00:00"))
-    except ValueError:
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=dt.timezone.utc)
+        utc = when.astimezone(dt.timezone.utc)  # OverflowError past year 1 or 9999 in UTC
+    except (ValueError, OverflowError):
         raise ApiError(
-            422, {"error": f"scheduled_for must be an ISO 8601 date-time, got '{value}'."}
+            422, {"errors": [f"scheduled_for must be an ISO 8601 date-time, got '{value}'."]}
         ) from None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=dt.timezone.utc)
-    return when.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return utc.replace(tzinfo=None).isoformat(timespec="seconds") + "Z"
 
 
 class ModernWebinars:

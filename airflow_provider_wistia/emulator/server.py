@@ -377,9 +377,7 @@ class RequestHandler(BaseHTTPRequestHandler):
         if early is not None:
             return early, fmt
         if parse_error is not None:
-            refusal = error_response(parse_error)
-            if not modern:  # v1 operations whose spec gives a list of messages for a 400
-                refusal = emu.api.shape_error(method, rel, refusal)
+            refusal = api.shape_error(method, rel, error_response(parse_error))  # the spec's shape
             return self._after(fault, refusal), fmt
         resolved = api.resolve(rel)
         if resolved is None:
@@ -392,9 +390,7 @@ class RequestHandler(BaseHTTPRequestHandler):
                 call = Call(method, params, self._base(), self.body_kind, self.json_body, fmt)
                 resp = handler(call, *resolved[1])
             except ApiError as exc:
-                resp = error_response(exc)
-                if not modern:
-                    resp = emu.api.shape_error(method, rel, resp)
+                resp = api.shape_error(method, rel, error_response(exc))
         return self._after(fault, resp), fmt
 
     def _upload(self, emu: WistiaEmulator, query: str, reader: BodyReader) -> Response:
