@@ -300,7 +300,8 @@ class WistiaHook(WistiaDataApiMixin, BaseHook):
         headers = dict(headers or {})
         if body is not None:
             stream = body()
-            payload, headers = stream, {"Content-Type": stream.content_type}
+            payload = stream
+            headers["Content-Type"] = stream.content_type
         if wire_method != method:
             headers["X-HTTP-Method-Override"] = method
         slot = limiter.acquire() if authenticated else None
@@ -402,7 +403,9 @@ class WistiaHook(WistiaDataApiMixin, BaseHook):
         if url is not None:
             form["url"] = require_text("url", url)
             timeout = self.settings.upload_timeout
-            return self._call("POST", target, "upload /", data=form, read_timeout=timeout)
+            return self._call(
+                "POST", target, "upload /", data=form, read_timeout=timeout, headers=self.track.headers
+            )
         path = require_text("file_path", file_path)
         StreamingMultipart.check_readable(path)
         return self._call(
@@ -411,6 +414,7 @@ class WistiaHook(WistiaDataApiMixin, BaseHook):
             "upload /",
             body=lambda: StreamingMultipart(form, "file", path),
             read_timeout=self.settings.upload_timeout,
+            headers=self.track.headers,  # pinned on a modern connection too: the 2026-03 "POST /"
         )
 
     # ------------------------------------------------------------------ connection test
