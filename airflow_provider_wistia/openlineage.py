@@ -70,7 +70,10 @@ def file_dataset_name(target: Any, azure_account: str | None = None) -> tuple[st
 def azure_account(target: Any) -> str | None:
     """The storage account of an Airflow ``abfs``/``wasb`` path, from its connection (as the
     Azure provider reads it: the host's account URL, else the login); None otherwise."""
-    conn_id = getattr(target, "conn_id", None)
+    # Airflow 3.3 has ObjectStoragePath.conn_id; 3.1 keeps it in storage_options only.
+    conn_id = getattr(target, "conn_id", None) or (getattr(target, "storage_options", None) or {}).get(
+        "conn_id"
+    )
     scheme = _SCHEME_ALIASES.get(urlsplit(str(target)).scheme, "")
     if scheme not in _AZURE_SCHEMES or not conn_id:
         return None
