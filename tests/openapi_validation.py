@@ -257,8 +257,14 @@ class SpecValidator:
         return not self._resolved(documented).get("content")
 
     def _at_spec_server(self, request: requests.PreparedRequest) -> _AtSpecServer:
-        path = self.server_path + self.spec_path(str(request.url))
-        return _AtSpecServer(request, self.server_origin, path)
+        spec_path = self.spec_path(str(request.url))
+        origin, base = self.server_origin, self.server_path
+        for pattern, template in self._templates:  # a path may name its own server (the upload host)
+            if pattern.match(spec_path) and self.spec["paths"][template].get("servers"):
+                server = urlparse(self.spec["paths"][template]["servers"][0]["url"])
+                origin, base = f"{server.scheme}://{server.netloc}", server.path.rstrip("/")
+                break
+        return _AtSpecServer(request, origin, base + spec_path)
 
     def query_parameters(self, exchange: Exchange) -> dict[str, Any]:
         """The query parameters as the spec reads them (deserialized by each one's style)."""
