@@ -115,6 +115,14 @@ def list_calls(emulator: WistiaEmulator) -> int:
     return sum(1 for r in emulator.requests if r.path == "/v1/medias.json")
 
 
+async def polls(emulator: WistiaEmulator, count: int, timeout: float = 10.0) -> None:
+    """Wait until the emulator has answered ``count`` listings (bounded: a stopped watcher fails)."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    while list_calls(emulator) < count:
+        assert asyncio.get_running_loop().time() < deadline, f"{list_calls(emulator)} of {count} polls"
+        await asyncio.sleep(0.02)
+
+
 @needs_streams
 def test_one_event_per_poll_with_its_medias_oldest_first(emulator: WistiaEmulator) -> None:
     project = emulator.create_project("Inbox")["hashedId"]
@@ -123,15 +131,14 @@ def test_one_event_per_poll_with_its_medias_oldest_first(emulator: WistiaEmulato
 
     async def scenario() -> None:
         watch = Watch(SharedStreamManager(), WistiaNewMediaEventTrigger(project, poll_interval=0.3))
-        await asyncio.sleep(0.5)  # baseline plus a quiet poll
+        await polls(emulator, 2)  # the baseline plus a quiet poll
         assert watch.events == []
         burst = [emulator.create_media(f"b{i}.mp4", project)["hashed_id"] for i in range(3)]
         emulator.create_media("not-watched.mp4", other)
         assert await watch.until(3) == burst
         assert len(watch.events) == 1  # the burst is one event: nothing waits in Airflow's run queue
-        polls_before = list_calls(emulator)
-        await asyncio.sleep(0.7)  # the state stays true: no repeats
-        assert len(watch.events) == 1 and list_calls(emulator) >= polls_before + 2
+        await polls(emulator, list_calls(emulator) + 2)  # two more polls, however loaded the machine
+        assert len(watch.events) == 1  # the state stays true: no repeats
         c = emulator.create_media("c.mp4", project)["hashed_id"]
         assert await watch.until(4) == [*burst, c]
         await watch.stop()
