@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from airflow_provider_wistia.exceptions import (
+    WistiaAuthError,
     WistiaNotFoundError,
     WistiaRateLimitError,
     WistiaServerError,
@@ -14,6 +15,7 @@ from airflow_provider_wistia.hooks.policy import (
     Retryable,
     TransportFault,
     check_status,
+    resend_with_new_credentials,
     transport_failure,
 )
 
@@ -106,3 +108,17 @@ def test_a_redirect_is_final_and_names_its_target_without_the_query(status: int)
     assert caught.value.status_code == status
     assert "https://elsewhere.example/v1/medias.json" in str(caught.value)
     assert "secret" not in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("exc", "changed", "resend"),
+    [
+        (WistiaAuthError("refused", status_code=401), True, True),  # a rotated token: send once more
+        (WistiaAuthError("refused", status_code=403), False, False),  # the same token: the refusal stands
+        (WistiaServerError("boom", status_code=500), True, False),  # not an auth refusal
+    ],
+)
+def test_a_refused_request_is_resent_only_with_new_credentials(
+    exc: Exception, changed: bool, resend: bool
+) -> None:
+    assert resend_with_new_credentials(exc, credentials_changed=changed) is resend

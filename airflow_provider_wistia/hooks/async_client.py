@@ -35,6 +35,7 @@ from airflow_provider_wistia.hooks.policy import (
     auth_header_value,
     exception_chain,
     read_answer,
+    resend_with_new_credentials,
     retrying_options,
     tls_refused,
     transport_failure,
@@ -181,12 +182,12 @@ class WistiaAsyncClient:
         connected = await self._setup()
         try:
             return await self._request(connected, method, path, params, response_format)
-        except WistiaAuthError:
-            # A rotated token? Read the connection now; if it changed, send once more with it.
+        except WistiaAuthError as exc:
+            # A rotated token? Read the connection now; the policy decides whether to send again.
             self.reconnect()
             fresh = await self._setup()
             try:
-                if fresh is connected:  # the same connection: the token really is refused
+                if not resend_with_new_credentials(exc, credentials_changed=fresh is not connected):
                     self.reconnect()  # the next request reads it again (it may be fixed by then)
                     raise
                 return await self._request(fresh, method, path, params, response_format)

@@ -42,6 +42,7 @@ from urllib.parse import urlsplit
 from tenacity import RetryCallState, retry_if_exception_type, stop_after_attempt
 
 from airflow_provider_wistia.exceptions import (
+    WistiaAuthError,
     WistiaConfigError,
     WistiaError,
     WistiaServerError,
@@ -84,6 +85,13 @@ class AlreadyDeleted(Exception):
 
 def is_idempotent(method: str) -> bool:
     return method.upper() in IDEMPOTENT_METHODS
+
+
+def resend_with_new_credentials(exc: BaseException, credentials_changed: bool) -> bool:
+    """Send a request refused with 401/403 once more? Only when the connection, read again,
+    carries other credentials (a rotated token): Wistia applied nothing it refused, so any
+    method may be resent; with the same credentials the refusal stands."""
+    return isinstance(exc, WistiaAuthError) and credentials_changed
 
 
 # ---------------------------------------------------------------------- building requests
