@@ -1,10 +1,11 @@
 """An asynchronous Data API client for the triggers: httpx, no thread held while waiting.
 
-It reads the same connection through :class:`~.wistia.WistiaHook` (validation, secret
-masking), applies the same retry policy and error mapping (:mod:`.policy`), and takes its
-turns from the same per-connection rate limiter as every hook of the process, but waits
-with ``asyncio.sleep`` (``Retry-After``, back-off, the limiter) and sends with
-``httpx.AsyncClient``, so a cancelled caller leaves no request or sleep behind.
+It reads the same connection as :class:`~.wistia.WistiaHook` (validation, secret masking;
+looked up with the Task SDK's asynchronous lookup, never from a thread), applies the same
+retry policy and error mapping (:mod:`.policy`), and takes its turns from the same
+per-connection rate limiter as every hook of the process, but waits with ``asyncio.sleep``
+(``Retry-After``, back-off, the limiter) and sends with ``httpx.AsyncClient``, so a cancelled
+caller leaves no request or sleep behind.
 
 httpx is not a new dependency: Apache Airflow installs it.
 
@@ -40,7 +41,7 @@ from airflow_provider_wistia.hooks.policy import (
     tls_refused,
     transport_failure,
 )
-from airflow_provider_wistia.hooks.settings import WistiaSettings
+from airflow_provider_wistia.hooks.settings import WistiaSettings, settings_of_connection
 from airflow_provider_wistia.hooks.tracks import Track
 from airflow_provider_wistia.ratelimit import SlidingWindowRateLimiter, shared_limiter
 
@@ -48,20 +49,18 @@ CONNECTION_MAX_AGE = 300.0  # seconds: a running trigger sees a rotated token at
 USER_AGENT = f"airflow-provider-wistia/{__version__} (+httpx/{httpx.__version__})"
 
 
-def _connect(conn_id: str) -> WistiaSettings:
-    """The connection's settings, looked up and validated through the hook."""
-    from airflow_provider_wistia.hooks.wistia import WistiaHook
+async def _connect(conn_id: str) -> WistiaSettings:
+    """The connection's settings, looked up with the Task SDK's asynchronous lookup and validated
+    as the hook validates them.
 
-    return WistiaHook(wistia_conn_id=conn_id).settings
+    Never from a thread: on Airflow 3.1 a lookup that reaches the triggerer's supervisor
+    from a thread (a connection stored in the metadata database) reads the trigger runner's
+    channel from a second event loop; the lookup fails and the runner stops with "Response read
+    out of order!", taking every trigger of the process with it.
+    """
+    from airflow.sdk import BaseHook
 
-
-def _read_connection(
-    conn_id: str, current: WistiaSettings | None
-) -> tuple[WistiaSettings, httpx.AsyncClient | None]:
-    """The connection's settings, and a new httpx client for them unless they equal ``current``
-    (one call, so one thread hop: two in a row can make the default executor start a second thread)."""
-    settings = _connect(conn_id)
-    return settings, None if settings == current else _http_client(settings)
+    return settings_of_connection(conn_id, await BaseHook.aget_connection(conn_id))
 
 
 def _http_client(settings: WistiaSettings) -> httpx.AsyncClient:
@@ -144,16 +143,15 @@ class WistiaAsyncClient:
             now = asyncio.get_running_loop().time()
             old = self._connected
             if old is None or self._stale or now - old.read_at >= self.max_age:
-                # In a thread: Airflow's connection lookup is synchronous, and building the
-                # client loads the CA bundle (tens of milliseconds the event loop must not wait).
                 self.connection_reads += 1
-                current = None if old is None else old.settings
-                settings, http = await asyncio.to_thread(_read_connection, self.wistia_conn_id, current)
+                settings = await _connect(self.wistia_conn_id)
                 self._stale = False
-                if old is not None and http is None:
+                if old is not None and settings == old.settings:
                     old.read_at = now  # unchanged: keep the client and its open connections
                 else:
-                    assert http is not None
+                    # In a thread: building the client loads the CA bundle (tens of milliseconds
+                    # the event loop must not wait).
+                    http = await asyncio.to_thread(_http_client, settings)
                     limiter = shared_limiter(
                         settings.conn_id, settings.base_url, settings.rate_limit_per_minute
                     )

@@ -173,3 +173,17 @@ def webhook_max_age_from_extra(extra: dict[str, Any], conn_id: str) -> int:
             f"(10 years), got {value!r}."
         )
     return max_age
+
+
+def settings_of_connection(conn_id: str, conn: Any) -> WistiaSettings:
+    """Settings from an Airflow connection object (however it was looked up), its token masked
+    in every log from now on."""
+    settings = settings_from_connection(
+        conn_id, host=conn.host, port=conn.port, password=conn.password, extra=conn.extra_dejson
+    )
+    try:
+        from airflow.sdk.log import mask_secret
+    except ImportError:  # pragma: no cover - very old task SDKs
+        return settings
+    mask_secret(settings.token)
+    return settings

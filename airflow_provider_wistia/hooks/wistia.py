@@ -38,7 +38,7 @@ from airflow_provider_wistia.hooks.policy import (
     tls_refused,
     transport_failure,
 )
-from airflow_provider_wistia.hooks.settings import WistiaSettings, settings_from_connection
+from airflow_provider_wistia.hooks.settings import WistiaSettings, settings_of_connection
 from airflow_provider_wistia.hooks.tracks import Track
 from airflow_provider_wistia.ratelimit import SlidingWindowRateLimiter, shared_limiter
 from airflow_provider_wistia.validation import (
@@ -147,15 +147,7 @@ class WistiaHook(WistiaDataApiMixin, BaseHook):
             with self._init_lock:
                 if self._settings is None:
                     conn = self.get_connection(self.wistia_conn_id)
-                    settings = settings_from_connection(
-                        self.wistia_conn_id,
-                        host=conn.host,
-                        port=conn.port,
-                        password=conn.password,
-                        extra=conn.extra_dejson,
-                    )
-                    _mask_secret(settings.token)
-                    self._settings = settings
+                    self._settings = settings_of_connection(self.wistia_conn_id, conn)
         return self._settings
 
     @property
@@ -426,11 +418,3 @@ class WistiaHook(WistiaDataApiMixin, BaseHook):
             return False, str(exc)
         name = account.get("name") if isinstance(account, dict) else None
         return True, f"Connected to Wistia account {name!r}."
-
-
-def _mask_secret(token: str) -> None:
-    try:
-        from airflow.sdk.log import mask_secret
-    except ImportError:  # pragma: no cover - very old task SDKs
-        return
-    mask_secret(token)

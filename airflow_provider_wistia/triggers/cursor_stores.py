@@ -5,17 +5,16 @@
   watchers never share or overwrite one cursor.
 * :class:`VariableCursorStore`: an Airflow Variable named after the trigger's identity
   (connection, project, and a digest of its kwargs, which Airflow shares between the assets
-  that use the same trigger). Used on Airflow 3.3+ when one trigger watches several assets
-  (the state-store accessors offer no public way to list them).
+  that use the same trigger). Used before Airflow 3.3 (no asset state store), and on 3.3+ when
+  one trigger watches several assets (the state-store accessors offer no public way to list
+  them).
 
-Both are asynchronous: the state store answers through ``aget``/``aset``; Variables are read
-and written in a thread, one request at a time (Airflow's Variable API is synchronous).
-
-* :class:`MemoryCursorStore`: nothing saved. Used before Airflow 3.3: there, a Variable read or
-  written from a trigger (in a thread, or through ``asgiref.sync_to_async`` as Airflow 3.1's
-  triggerer suggests) broke Airflow 3.1.8's trigger runner in a real ``airflow triggerer``
-  ("Response read out of order!", every trigger of the process stopped), so a restart there
-  takes a new baseline.
+Both are asynchronous: the state store answers through ``aget``/``aset``; a Variable is read
+and written through ``asgiref.sync_to_async``, one request at a time (Airflow's Variable API is
+synchronous). Not ``asyncio.to_thread``: on Airflow 3.1 a Variable request from a plain
+thread reaches the triggerer's supervisor from a second event loop, fails, and stops the trigger
+runner ("Response read out of order!"); ``sync_to_async`` hands the request back to the
+triggerer's own loop.
 """
 
 from __future__ import annotations
@@ -25,6 +24,8 @@ import hashlib
 import json
 import weakref
 from typing import Any, Protocol
+
+from asgiref.sync import sync_to_async
 
 CURSOR_KEY_PREFIX = "wistia_new_media_cursor"
 
@@ -69,25 +70,13 @@ class VariableCursorStore:
         from airflow.sdk import Variable
 
         async with _variable_lock():
-            return await asyncio.to_thread(Variable.get, self.key, None, True)
+            return await sync_to_async(Variable.get)(self.key, None, True)
 
     async def save(self, state: dict[str, Any]) -> None:
         from airflow.sdk import Variable
 
         async with _variable_lock():
-            await asyncio.to_thread(Variable.set, self.key, state, None, True)
-
-
-class MemoryCursorStore:
-    """No cursor kept between triggerer runs (see the module docstring)."""
-
-    description = "memory only"
-
-    async def load(self) -> Any:
-        return None
-
-    async def save(self, state: dict[str, Any]) -> None:
-        return None
+            await sync_to_async(Variable.set)(self.key, state, None, True)
 
 
 class AssetCursorStore:

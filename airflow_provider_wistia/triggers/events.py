@@ -21,7 +21,6 @@ from airflow_provider_wistia.triggers.conditions import check_interval
 from airflow_provider_wistia.triggers.cursor_stores import (
     AssetCursorStore,
     CursorStore,
-    MemoryCursorStore,
     VariableCursorStore,
     identity_variable_key,
     stream_cursor_key,
@@ -52,8 +51,9 @@ class WistiaNewMediaEventTrigger(BaseEventTrigger):
     The first poll records what exists as the baseline (no event) unless ``known_media_ids``
     is given, in which case every media not in it is new. The cursor is saved per watched
     asset and stream in the asset state store (Airflow 3.3+; a Variable before, or when one
-    trigger watches several assets), only after Airflow stored the events it covers: after a
-    crash the medias of the crash window repeat (same ``dedupe_key``), none is lost.
+    trigger watches several assets), only after Airflow stored the events it covers (before
+    3.3: :data:`SAVE_DELAY_SECONDS` after yielding them): after a crash the medias of the crash
+    window repeat (same ``dedupe_key``), none is lost.
 
     :param project_id: hashed id of the watched project (None: every project of the account).
     :param poll_interval: seconds between listings (the stream polls at its watchers' smallest).
@@ -145,11 +145,9 @@ class WistiaNewMediaEventTrigger(BaseEventTrigger):
         return f"asset(s) {store!r}" if store is not None else f"the asset(s) of trigger {trigger_id}"
 
     def cursor_store(self) -> CursorStore:
-        """Where this watcher's cursor lives: its asset's state store, else a Variable (Airflow
-        3.3+); in memory only before 3.3 (see :mod:`.cursor_stores`)."""
+        """Where this watcher's cursor lives: its asset's state store (Airflow 3.3+), else a
+        Variable named after the trigger (see :mod:`.cursor_stores`)."""
         accessors = getattr(self, "asset_state_store", None)  # injected by Airflow 3.3+
-        if accessors is None and not has_shared_streams():
-            return MemoryCursorStore()
         fallback = VariableCursorStore(
             identity_variable_key(self.wistia_conn_id, self.project_id, self._kwargs())
         )
