@@ -103,6 +103,17 @@ def set_connection(emulator: WistiaEmulator, monkeypatch: pytest.MonkeyPatch):
 
 
 @pytest.fixture
+def modern_hook(set_connection, emulator: WistiaEmulator):
+    """A hook on ``wistia_default`` pinned to the modern release 2026-03."""
+    from airflow_provider_wistia.hooks.wistia import WistiaHook
+
+    set_connection(api_version="2026-03")
+    h = WistiaHook()
+    yield h
+    h.close()
+
+
+@pytest.fixture
 def hook(emulator: WistiaEmulator):
     from airflow_provider_wistia.hooks.wistia import WistiaHook
 

@@ -24,14 +24,6 @@ from airflow_provider_wistia.provider_info import CONN_FIELDS
 RELEASE = "2026-03"
 
 
-@pytest.fixture
-def modern_hook(set_connection, emulator: WistiaEmulator):
-    set_connection(api_version=RELEASE)
-    hook = WistiaHook()
-    yield hook
-    hook.close()
-
-
 def _since(emulator: WistiaEmulator, start: int) -> list[Any]:
     return emulator.requests[start:]
 
