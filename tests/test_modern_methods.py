@@ -13,7 +13,6 @@ from airflow_provider_wistia.emulator import WistiaEmulator
 from airflow_provider_wistia.exceptions import WistiaConfigError
 from airflow_provider_wistia.hooks.wistia import WistiaHook
 
-RELEASE = "2026-03"
 START, END = "2026-11-01", "2026-11-07"
 
 # Every modern-only method with arguments that would be valid on a modern connection.
